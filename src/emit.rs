@@ -1,0 +1,2 @@
+//! Emitters: checked model in, YAML documents out.
+pub mod yaml;
