@@ -1,2 +1,82 @@
 //! flowc: compiles `.flow` delivery processes to GitHub Actions and GitLab CI.
+//!
+//! The library is pure (no file system, no terminal): [`compile`] runs
+//! `text → syntax → ast → check → model → emit` over a [`SourceMap`] and returns the
+//! generated files with every diagnostic. The `flowc` binary reads files, calls it,
+//! renders diagnostics and writes outputs; tests call exactly the same function.
+
+pub mod ast;
+pub mod check;
+pub mod diagnostic;
 pub mod emit;
+pub mod explain;
+pub mod model;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+
+use ast::Target;
+use diagnostic::Diagnostic;
+use emit::Output;
+use model::Model;
+use source::SourceMap;
+
+/// The result of a compilation: outputs exist only when there is no error.
+#[derive(Debug, Default)]
+pub struct Compilation {
+    pub model: Option<Model>,
+    pub outputs: Vec<Output>,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and checks every file, then checks what each of `targets` can express.
+pub fn analyze(sources: &SourceMap, targets: &[Target]) -> Compilation {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    let mut syntax_ok = true;
+    for id in sources.ids() {
+        let (file, errors) = syntax::parse(id, &sources.get(id).text);
+        syntax_ok &= !errors.iter().any(Diagnostic::is_error);
+        diagnostics.extend(errors);
+        files.push(file);
+    }
+    let (model, errors) = check::check(&files);
+    diagnostics.extend(errors);
+    if syntax_ok && !diagnostics.iter().any(Diagnostic::is_error) {
+        for target in targets {
+            diagnostics.extend(match target {
+                Target::Github => emit::github::capabilities(&model),
+                Target::Gitlab => emit::gitlab::capabilities(&model),
+            });
+        }
+    }
+    diagnostic::sort(&mut diagnostics);
+    Compilation { model: Some(model), outputs: Vec::new(), diagnostics }
+}
+
+/// [`analyze`], then emit the files of each target when there is no error.
+pub fn compile(sources: &SourceMap, targets: &[Target]) -> Compilation {
+    let mut compilation = analyze(sources, targets);
+    let Some(model) = compilation.model.as_ref().filter(|_| !compilation.has_errors()) else {
+        return compilation;
+    };
+    if model.processes.is_empty() {
+        return compilation;
+    }
+    let mut outputs = Vec::new();
+    for target in targets {
+        match target {
+            Target::Github => outputs.extend(emit::github::emit(model, sources)),
+            Target::Gitlab => outputs.push(emit::gitlab::emit(model, sources)),
+        }
+    }
+    compilation.outputs = outputs;
+    compilation
+}

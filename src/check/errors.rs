@@ -1,0 +1,164 @@
+//! Wording of every check's diagnostics, and their stable codes.
+//!
+//! Codes: E01xx unknown names, E02xx duplicates, E03xx ordering, E04xx types,
+//! E05xx roles, E06xx targets, E07xx invalid values; W0xxx warnings.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+pub const UNKNOWN_ACTIVITY: &str = "E0101";
+pub const UNKNOWN_ROLE: &str = "E0102";
+pub const UNKNOWN_ARTIFACT: &str = "E0103";
+pub const UNKNOWN_SECRET: &str = "E0104";
+pub const UNKNOWN_INPUT: &str = "E0105";
+pub const UNKNOWN_AXIS: &str = "E0106";
+pub const UNKNOWN_OUTPUT: &str = "E0107";
+pub const UNKNOWN_CONTEXT: &str = "E0108";
+pub const UNKNOWN_FUNCTION: &str = "E0109";
+pub const UNKNOWN_TRIGGER: &str = "E0110";
+pub const UNKNOWN_ARGUMENT: &str = "E0111";
+pub const DUPLICATE: &str = "E0201";
+pub const CYCLE: &str = "E0301";
+pub const USED_BEFORE_PRODUCED: &str = "E0302";
+pub const TYPE_MISMATCH: &str = "E0401";
+pub const ARITY: &str = "E0402";
+pub const NOT_A_VALUE: &str = "E0403";
+pub const MISSING_OWNER: &str = "E0501";
+pub const EMPTY_ROLE: &str = "E0502";
+pub const APPROVAL_WITHOUT_ENVIRONMENT: &str = "E0503";
+pub const TARGET_CANNOT_EXPRESS: &str = "E0601";
+pub const UNKNOWN_TARGET_KEY: &str = "E0602";
+pub const TARGET_KEY_CONFLICT: &str = "E0603";
+pub const INVALID_VALUE: &str = "E0701";
+pub const MISSING_STATEMENT: &str = "E0702";
+pub const UNUSED_ROLE: &str = "W0001";
+pub const UNUSED_ARTIFACT: &str = "W0002";
+pub const UNUSED_SECRET: &str = "W0003";
+pub const NO_TRIGGER: &str = "W0004";
+
+/// `unknown <kind> `name``, with a "did you mean" among `candidates`.
+pub fn unknown<'a>(
+    code: &'static str,
+    kind: &str,
+    name: &str,
+    span: Span,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let diagnostic = Diagnostic::error(code, format!("unknown {kind} `{name}`"), span, format!("no {kind} named `{name}`"))
+        .with_suggestion(name, candidates.iter().copied());
+    if diagnostic.help.is_some() || candidates.is_empty() || candidates.len() > 12 {
+        return diagnostic;
+    }
+    let mut known = candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>();
+    known.sort();
+    diagnostic.with_note(format!("known {kind}s: {}", known.join(", ")))
+}
+
+pub fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(DUPLICATE, format!("{kind} `{name}` is defined more than once"), span, "defined again here")
+        .with_label(first, "first defined here")
+        .with_help(format!("rename one of them or remove the second `{name}`"))
+}
+
+pub fn duplicate_statement(what: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(DUPLICATE, format!("`{what}` is given more than once"), span, "given again here")
+        .with_label(first, "first given here")
+}
+
+pub fn cycle(names: &[String], spans: &[Span]) -> Diagnostic {
+    let shown = names.iter().chain(names.first()).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ");
+    let mut d = Diagnostic::error(
+        CYCLE,
+        format!("activities depend on each other in a cycle: {shown}"),
+        spans[0],
+        format!("`{}` waits for `{}`", names[0], names[1 % names.len()]),
+    );
+    for i in 1..names.len() {
+        d = d.with_label(spans[i], format!("`{}` waits for `{}`", names[i], names[(i + 1) % names.len()]));
+    }
+    d.with_help("remove one of these dependencies so the activities can run in order")
+}
+
+pub fn used_before_produced(kind: &str, name: &str, span: Span, consumer: &str, producer: &str, producer_span: Span) -> Diagnostic {
+    Diagnostic::error(
+        USED_BEFORE_PRODUCED,
+        format!("{kind} `{name}` is used by `{consumer}`, which runs before its producer `{producer}`"),
+        span,
+        format!("used here, in `{consumer}`"),
+    )
+    .with_label(producer_span, format!("`{producer}` produces it, and runs after `{consumer}`"))
+    .with_help(format!("move the use into an activity that runs after `{producer}`"))
+}
+
+pub fn type_mismatch(span: Span, expected: &str, found: &str, context: &str) -> Diagnostic {
+    Diagnostic::error(TYPE_MISMATCH, format!("{context}: expected {expected}, found {found}"), span, format!("this is {found}"))
+}
+
+pub fn arity(name: &str, expected: usize, found: usize, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        ARITY,
+        format!("`{name}` takes {expected} argument{}, found {found}", if expected == 1 { "" } else { "s" }),
+        span,
+        "wrong number of arguments",
+    )
+}
+
+pub fn missing_owner(process: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(MISSING_OWNER, format!("process `{process}` has no owner"), span, "every process needs an accountable owner")
+        .with_help("add `owner ROLE` naming a role declared in `roles { }`")
+}
+
+pub fn empty_role(role: &str, span: Span, decl: Span) -> Diagnostic {
+    Diagnostic::error(EMPTY_ROLE, format!("role `{role}` has no members, so nobody could approve"), span, "approval by an empty role")
+        .with_label(decl, "declared here without members")
+        .with_help("add at least one `user \"...\"` or `team \"...\"` to the role")
+}
+
+pub fn approval_without_environment(activity: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        APPROVAL_WITHOUT_ENVIRONMENT,
+        format!("activity `{activity}` is approved by a role but has no environment"),
+        span,
+        "approval needs a deployment gate",
+    )
+    .with_note("both platforms attach approvals to an environment (GitHub environments, GitLab protected environments)")
+    .with_help("add `environment NAME` to the activity")
+}
+
+pub fn cannot_express(target: &str, what: &str, span: Span, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(TARGET_CANNOT_EXPRESS, format!("{target} cannot express {what}"), span, format!("not expressible on {target}"))
+        .with_help(help)
+}
+
+pub fn unknown_target_key<'a>(target: &str, level: &str, key: &str, span: Span, known: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+    Diagnostic::error(
+        UNKNOWN_TARGET_KEY,
+        format!("`{key}` is not a {target} {level} key"),
+        span,
+        format!("unknown to {target}"),
+    )
+    .with_suggestion(key, known)
+}
+
+pub fn target_key_conflict(target: &str, key: &str, span: Span, construct: &str) -> Diagnostic {
+    Diagnostic::error(
+        TARGET_KEY_CONFLICT,
+        format!("`{key}` in a {target} block would replace what flowc generates from {construct}"),
+        span,
+        "set by the language already",
+    )
+    .with_help(format!("use {construct} instead of the {target} key"))
+}
+
+pub fn invalid(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(INVALID_VALUE, message, span, label)
+}
+
+pub fn missing(span: Span, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(MISSING_STATEMENT, message, span, "declared here").with_help(help)
+}
+
+pub fn unused(code: &'static str, kind: &str, name: &str, span: Span) -> Diagnostic {
+    Diagnostic::warning(code, format!("{kind} `{name}` is never used"), span, format!("unused {kind}"))
+}

@@ -1,0 +1,56 @@
+//! Roles: declarations collected across files, and the warning for roles nobody uses.
+
+use super::errors;
+use crate::ast;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Member, Model, Role};
+use crate::source::Span;
+use indexmap::IndexMap;
+
+/// Role name → (role, span of its name).
+pub type Roles = IndexMap<String, (Role, Span)>;
+
+pub fn collect(files: &[ast::File], diagnostics: &mut Vec<Diagnostic>) -> Roles {
+    let mut roles = Roles::new();
+    for decl in files.iter().flat_map(|f| &f.roles) {
+        if let Some((_, first)) = roles.get(&decl.name.name) {
+            diagnostics.push(errors::duplicate("role", &decl.name.name, decl.name.span, *first));
+            continue;
+        }
+        let members = decl.members.iter().map(member).collect();
+        let role = Role { name: decl.name.name.clone(), members, span: decl.span };
+        roles.insert(decl.name.name.clone(), (role, decl.name.span));
+    }
+    roles
+}
+
+fn member(m: &ast::Member) -> Member {
+    match m.kind {
+        ast::MemberKind::User => Member::User(m.name.value.clone()),
+        ast::MemberKind::Team => Member::Team(m.name.value.clone()),
+    }
+}
+
+/// Resolves a role reference, reporting unknown names.
+pub fn resolve(roles: &Roles, ident: &ast::Ident, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    if roles.contains_key(&ident.name) {
+        return Some(ident.name.clone());
+    }
+    let names = roles.keys().map(String::as_str);
+    diagnostics.push(errors::unknown(errors::UNKNOWN_ROLE, "role", &ident.name, ident.span, names));
+    None
+}
+
+pub fn warn_unused(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    for role in &model.roles {
+        let used = model.processes.iter().any(|p| {
+            p.owner == role.name
+                || p.manager.as_deref() == Some(&role.name)
+                || p.activities.iter().any(|a| a.approval.as_ref().is_some_and(|ap| ap.role == role.name))
+        });
+        if !used {
+            let span = Span { end: role.span.start + role.name.len() as u32, ..role.span };
+            diagnostics.push(errors::unused(errors::UNUSED_ROLE, "role", &role.name, span));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `github { }` and `gitlab { }` blocks: keys checked against what each target accepts at
+//! that level, and refused where they would replace what flowc generates from the language.
+
+use super::activity::data;
+use super::errors;
+use crate::ast::{self, Target};
+use crate::diagnostic::Diagnostic;
+use crate::model::{self, TargetEntry};
+
+/// Keys of a GitHub workflow that a process block may set.
+const GITHUB_WORKFLOW: &[&str] = &["name", "run-name", "permissions", "defaults", "concurrency"];
+/// Workflow keys flowc generates, with the construct to use instead.
+const GITHUB_WORKFLOW_GENERATED: &[(&str, &str)] = &[("on", "`on`"), ("jobs", "`activity`"), ("env", "`env { }`")];
+/// Keys of a GitHub job that an activity block may set.
+const GITHUB_JOB: &[&str] = &["name", "permissions", "concurrency", "defaults", "outputs"];
+const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
+    ("runs-on", "`runs_on`"),
+    ("needs", "`after`"),
+    ("if", "`when`"),
+    ("steps", "`step`"),
+    ("env", "`env { }`"),
+    ("strategy", "`matrix`"),
+    ("container", "`image`"),
+    ("services", "`service`"),
+    ("environment", "`environment`"),
+    ("timeout-minutes", "`timeout`"),
+    ("continue-on-error", "`allow_failure`"),
+    ("uses", "a `uses` step"),
+    ("with", "a `uses` step"),
+    ("secrets", "`secret`"),
+];
+/// Global keys of a `.gitlab-ci.yml` that a process block may set.
+const GITLAB_GLOBAL: &[&str] = &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
+const GITLAB_GLOBAL_GENERATED: &[(&str, &str)] = &[("workflow", "`on`"), ("variables", "`env { }`")];
+/// Keys of a GitLab job that an activity block may set.
+const GITLAB_JOB: &[&str] = &[
+    "tags", "cache", "before_script", "after_script", "interruptible", "resource_group", "coverage", "id_tokens",
+    "hooks", "stage", "extends", "inherit", "release", "pages", "dependencies", "identity", "dast_configuration",
+];
+const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
+    ("script", "`step`"),
+    ("needs", "`after`"),
+    ("rules", "`when`"),
+    ("when", "`when` or `approved_by`"),
+    ("only", "`when`"),
+    ("except", "`when`"),
+    ("variables", "`env { }`"),
+    ("image", "`image`"),
+    ("services", "`service`"),
+    ("environment", "`environment`"),
+    ("timeout", "`timeout`"),
+    ("allow_failure", "`allow_failure`"),
+    ("parallel", "`matrix`"),
+    ("artifacts", "`produces` or `output`"),
+    ("retry", "`retry`"),
+    ("trigger", "a separate process"),
+];
+
+/// Splits process-level blocks per target, checking their keys.
+pub fn process_blocks(blocks: &[ast::TargetBlock], diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
+    let github = entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| false, diagnostics);
+    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| false, diagnostics);
+    (github, gitlab)
+}
+
+/// Splits activity-level blocks per target, checking their keys against the activity.
+pub fn activity_blocks(blocks: &[ast::TargetBlock], activity: &model::Activity, diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
+    let github_outputs_generated = !activity.outputs.is_empty();
+    let github = entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, |k| k == "outputs" && github_outputs_generated, diagnostics);
+    let tags_generated = !matches!(activity.runner, model::Runner::Linux);
+    let gitlab = entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, |k| k == "tags" && tags_generated, diagnostics);
+    (github, gitlab)
+}
+
+fn entries(
+    blocks: &[ast::TargetBlock],
+    target: Target,
+    level: &str,
+    allowed: &[&str],
+    generated: &[(&str, &str)],
+    generated_here: impl Fn(&str) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<TargetEntry> {
+    let mut out: Vec<TargetEntry> = Vec::new();
+    for (key, value) in blocks.iter().filter(|b| b.target == target).flat_map(|b| &b.entries) {
+        let name = key.value.as_str();
+        if let Some((_, construct)) = generated.iter().find(|(k, _)| *k == name) {
+            diagnostics.push(errors::target_key_conflict(target.name(), name, key.span, construct));
+            continue;
+        }
+        if generated_here(name) {
+            let construct = if name == "tags" { "`runs_on`" } else { "`output`" };
+            diagnostics.push(errors::target_key_conflict(target.name(), name, key.span, construct));
+            continue;
+        }
+        if !allowed.contains(&name) {
+            let known = allowed.iter().copied().chain(generated.iter().map(|(k, _)| *k));
+            let d = errors::unknown_target_key(target.name(), level, name, key.span, known);
+            diagnostics.push(d.with_note(format!("keys flowc passes through at this level: {}", allowed.join(", "))));
+            continue;
+        }
+        if let Some(first) = out.iter().find(|e| e.key == name) {
+            diagnostics.push(errors::duplicate_statement(name, key.span, first.span));
+            continue;
+        }
+        out.push(TargetEntry { key: name.to_string(), value: data(value), span: key.span });
+    }
+    out
+}

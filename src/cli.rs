@@ -1,0 +1,185 @@
+//! Command-line definitions and dispatch. Exit codes: 0 success (warnings allowed),
+//! 1 errors in the input or drift found by `--check`, 2 usage or I/O errors.
+
+mod files;
+mod report;
+mod write;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use flowc::ast::Target;
+use std::path::PathBuf;
+
+pub const SUCCESS: u8 = 0;
+pub const INPUT_ERROR: u8 = 1;
+pub const USAGE_ERROR: u8 = 2;
+
+/// Compile .flow delivery processes to GitHub Actions and GitLab CI.
+///
+/// A `.flow` file describes processes (one workflow or pipeline each), their activities
+/// (one job each), who owns and approves them, and the artifacts they hand on.
+#[derive(Parser, Debug)]
+#[command(name = "flowc", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Examples:\n  flowc build                        compile every .flow file below the current directory\n  flowc build ci.flow --target github --stdout\n  flowc build --check                exit 1 with a diff when committed YAML is out of date\n  flowc check --message-format json  machine-readable diagnostics\n  flowc explain E0301                what a diagnostic code means\n\nExit status: 0 success (warnings allowed), 1 errors in the input or drift, 2 usage or I/O errors.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile .flow files to `.github/workflows/<process>.yml` and `.gitlab-ci.yml`.
+    Build(BuildArgs),
+    /// Run every check without writing anything.
+    Check(CheckArgs),
+    /// Explain a diagnostic code, such as E0301.
+    Explain {
+        /// The code to explain; omit it to list all codes.
+        code: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct Common {
+    /// Files or directories; directories are searched recursively for `*.flow`.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Which CI system to generate for (and check against).
+    #[arg(long, value_enum, default_value_t = TargetArg::All)]
+    pub target: TargetArg,
+    /// How to print diagnostics (on stderr): text for people, or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// When to colour diagnostics; `auto` honours NO_COLOR and whether stderr is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Directory the generated files are written under.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Print the generated files to stdout (as one YAML stream) instead of writing them.
+    #[arg(long, conflicts_with = "check")]
+    pub stdout: bool,
+    /// Write nothing; exit 1 and print a unified diff when files on disk differ from the output.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum TargetArg {
+    Github,
+    Gitlab,
+    All,
+}
+
+impl TargetArg {
+    fn targets(self) -> Vec<Target> {
+        match self {
+            TargetArg::Github => vec![Target::Github],
+            TargetArg::Gitlab => vec![Target::Gitlab],
+            TargetArg::All => Target::ALL.to_vec(),
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => compile(&args.common, false).map_or_else(|code| code, |_| SUCCESS),
+        Command::Explain { code } => explain(code),
+    }
+}
+
+/// Loads and compiles; `Err(exit code)` when the caller must stop.
+fn compile(common: &Common, emit: bool) -> Result<flowc::Compilation, u8> {
+    let mut reporter = report::Reporter::new(common.message_format, common.color);
+    let loaded = files::load(&common.paths).map_err(|e| reporter.fatal(&e))?;
+    let targets = common.target.targets();
+    let compilation = if emit { flowc::compile(&loaded.sources, &targets) } else { flowc::analyze(&loaded.sources, &targets) };
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(compilation.diagnostics.iter().cloned());
+    reporter.report(&loaded.sources, &diagnostics);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return Err(INPUT_ERROR);
+    }
+    if compilation.model.as_ref().is_none_or(|m| m.processes.is_empty()) {
+        reporter.fatal("no process is defined in the given files; a .flow file needs at least one `process NAME { ... }`");
+        return Err(INPUT_ERROR);
+    }
+    Ok(compilation)
+}
+
+fn build(args: BuildArgs) -> u8 {
+    let compilation = match compile(&args.common, true) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let outputs = &compilation.outputs;
+    if args.stdout {
+        print!("{}", write::as_stream(outputs));
+        return SUCCESS;
+    }
+    let reporter = report::Reporter::new(args.common.message_format, args.common.color);
+    if args.check {
+        return match write::drift(&args.out_dir, outputs) {
+            Ok(diff) if diff.is_empty() => SUCCESS,
+            Ok(diff) => {
+                print!("{diff}");
+                reporter.note(&format!("generated files are out of date; run `flowc build` to update {} file(s)", outputs.len()));
+                INPUT_ERROR
+            }
+            Err(e) => reporter.fatal(&e),
+        };
+    }
+    match write::all(&args.out_dir, outputs) {
+        Ok(written) => {
+            reporter.note(&format!("wrote {written} of {} file(s) under {}", outputs.len(), args.out_dir.display()));
+            SUCCESS
+        }
+        Err(e) => reporter.fatal(&e),
+    }
+}
+
+fn explain(code: Option<String>) -> u8 {
+    match code {
+        None => {
+            for code in flowc::explain::codes() {
+                println!("{code}  {}", flowc::explain::explain(code).unwrap_or_default());
+            }
+            SUCCESS
+        }
+        Some(code) => match flowc::explain::explain(&code) {
+            Some(text) => {
+                println!("{}: {text}", code.to_ascii_uppercase());
+                SUCCESS
+            }
+            None => {
+                eprintln!("error: no diagnostic has the code `{code}`; run `flowc explain` to list them");
+                USAGE_ERROR
+            }
+        },
+    }
+}

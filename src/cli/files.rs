@@ -1,0 +1,105 @@
+//! Finding and reading `.flow` files. I/O problems are `Err` (exit 2); problems with a
+//! file's contents (binary, invalid UTF-8, too large) are diagnostics on that file (exit 1).
+
+use flowc::diagnostic::Diagnostic;
+use flowc::source::{SourceMap, Span};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        files.extend(discover(path)?);
+    }
+    files.dedup();
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(format!("no .flow files found in {}", shown.join(", ")));
+    }
+    let mut loaded = Loaded { sources: SourceMap::new(), diagnostics: Vec::new() };
+    for file in files {
+        read(&file, &mut loaded)?;
+    }
+    Ok(loaded)
+}
+
+/// The `.flow` files a path stands for, sorted, so that output never depends on directory order.
+fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !skipped(e.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "flow") {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(found)
+}
+
+fn skipped(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name == "target" || name == "node_modules"
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// The name shown for a path: relative to the current directory when possible, `/`-separated.
+fn display_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+fn read(path: &Path, loaded: &mut Loaded) -> Result<(), String> {
+    let name = display_name(path);
+    let fail = |e: std::io::Error| format!("cannot read `{name}`: {}", io_reason(&e));
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    if meta.is_dir() {
+        return Err(format!("cannot read `{name}`: it is a directory"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        let message = format!("`{name}` is {} MiB; flowc reads files of at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20);
+        return bad_content(loaded, name, message);
+    }
+    let bytes = std::fs::read(path).map_err(fail)?;
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return bad_content(loaded, name, format!("`{}` is a binary file (NUL byte at offset {at}), not a .flow source", display_name(path)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            loaded.sources.add(name, text);
+            Ok(())
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            bad_content(loaded, name, format!("`{}` is not valid UTF-8 (byte {at}, line {line})", display_name(path)))
+        }
+    }
+}
+
+/// Records a file whose contents cannot be compiled, as an error pointing at the file.
+fn bad_content(loaded: &mut Loaded, name: String, message: String) -> Result<(), String> {
+    let id = loaded.sources.add(name, "");
+    loaded.diagnostics.push(Diagnostic::error("E0005", message, Span::new(id, 0, 0), "this file").with_help("flowc reads UTF-8 text files"));
+    Ok(())
+}

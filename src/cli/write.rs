@@ -1,0 +1,56 @@
+//! Writing generated files atomically, and comparing them with what is on disk.
+
+use flowc::emit::Output;
+use similar::TextDiff;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes every output under `dir`; returns how many files changed. Each file is written to a
+/// temporary file beside it and renamed into place, so no reader ever sees half a file.
+pub fn all(dir: &Path, outputs: &[Output]) -> Result<usize, String> {
+    let mut written = 0;
+    for output in outputs {
+        let path = dir.join(&output.path);
+        if std::fs::read(&path).is_ok_and(|old| old == output.contents.as_bytes()) {
+            continue;
+        }
+        atomic_write(&path, output.contents.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let mut temp = tempfile::Builder::new().prefix(".flowc-").tempfile_in(parent)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A unified diff of every output that differs from the file on disk (empty when none does).
+pub fn drift(dir: &Path, outputs: &[Output]) -> Result<String, String> {
+    let mut out = String::new();
+    for output in outputs {
+        let path = dir.join(&output.path);
+        let old = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+        };
+        if old != output.contents {
+            let diff = TextDiff::from_lines(&old, &output.contents);
+            let a = format!("a/{}", output.path);
+            let b = format!("b/{}", output.path);
+            out.push_str(&diff.unified_diff().context_radius(3).header(&a, &b).to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// All outputs as one YAML stream, each document introduced by `---` and its path.
+pub fn as_stream(outputs: &[Output]) -> String {
+    outputs.iter().map(|o| format!("--- # {}\n{}", o.path, o.contents)).collect()
+}

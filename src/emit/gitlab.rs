@@ -1,0 +1,357 @@
+//! GitLab CI: one `.gitlab-ci.yml` for all processes.
+//!
+//! Jobs are named `PROCESS:ACTIVITY` (and `PROCESS:ACTIVITY:LEG` for matrix legs, which are
+//! expanded so that per-leg runners, conditions and `allow_failure` are exact). `workflow:rules`
+//! admits the union of all processes' triggers; when there are several processes, each job's
+//! rules repeat its own process's triggers, so a process's jobs run only on its triggers.
+
+pub mod rules;
+
+use super::yaml::Yaml;
+use super::{data, header, insert_some, source_names, strings, Output};
+use crate::check::errors;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Activity, AllowFailure, Combo, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target};
+use crate::source::SourceMap;
+
+/// The variable that picks a process for scheduled and hand-started pipelines when a file holds several.
+pub const PROCESS_VARIABLE: &str = "FLOWC_PROCESS";
+
+/// What GitLab cannot express, reported before emitting.
+pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for process in &model.processes {
+        for a in &process.activities {
+            for step in a.steps.iter().filter(|s| s.only.is_none()) {
+                if let StepKind::Uses { action, .. } = &step.kind {
+                    out.push(errors::cannot_express(
+                        "gitlab",
+                        &format!("the GitHub action step `{action}`"),
+                        step.span,
+                        "mark it `github step uses ...` and give GitLab its own `gitlab step \"...\"`",
+                    ));
+                }
+            }
+            if let Some(condition) = &a.condition {
+                for leg in legs(a) {
+                    if let Err(u) = rules::translate(condition, &leg) {
+                        out.push(errors::cannot_express("gitlab", &u.what, u.span, u.help));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let mut seen: Vec<(&str, &Process)> = Vec::new();
+    for process in &model.processes {
+        for entry in &process.gitlab {
+            if let Some((_, other)) = seen.iter().find(|(k, _)| *k == entry.key) {
+                out.push(
+                    errors::cannot_express("gitlab", &format!("two processes setting the global key `{}`", entry.key), entry.span, "set it in one process only")
+                        .with_note(format!("process `{}` sets it too; all processes share one .gitlab-ci.yml", other.name)),
+                );
+            }
+            seen.push((&entry.key, process));
+        }
+    }
+    out
+}
+
+/// The one `.gitlab-ci.yml`. The model must have passed [`capabilities`].
+pub fn emit(model: &Model, sources: &SourceMap) -> Output {
+    let several = model.processes.len() > 1;
+    let mut doc = Yaml::map();
+    let workflow_rules: Vec<Yaml> = dedupe(model.processes.iter().flat_map(|p| trigger_rules(p, several)).collect());
+    doc.insert("workflow", Yaml::map().with("rules", Yaml::Seq(workflow_rules)));
+    let inputs: Vec<(String, Yaml)> = model.processes.iter().flat_map(|p| p.inputs().iter().map(input_variable)).collect();
+    if !inputs.is_empty() {
+        doc.insert("variables", Yaml::Map(dedupe_keys(inputs)));
+    }
+    for entry in model.processes.iter().flat_map(|p| &p.gitlab) {
+        doc.insert(entry.key.as_str(), data(&entry.value));
+    }
+    for process in &model.processes {
+        for a in &process.activities {
+            for (leg, name) in legs(a).into_iter().zip(job_names(process, a)) {
+                doc.insert(name, job(process, a, &leg, several));
+            }
+        }
+    }
+    Output { path: ".gitlab-ci.yml".into(), contents: super::yaml::to_document(&doc, &header(&source_names(model, sources))) }
+}
+
+fn dedupe(items: Vec<Yaml>) -> Vec<Yaml> {
+    let mut out: Vec<Yaml> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn dedupe_keys(items: Vec<(String, Yaml)>) -> Vec<(String, Yaml)> {
+    let mut out: Vec<(String, Yaml)> = Vec::new();
+    for (k, v) in items {
+        if !out.iter().any(|(ok, _)| *ok == k) {
+            out.push((k, v));
+        }
+    }
+    out
+}
+
+/// The legs of an activity: one empty combination when it has no matrix.
+fn legs(a: &Activity) -> Vec<Combo> {
+    a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs())
+}
+
+/// Job names of an activity, one per leg.
+pub fn job_names(process: &Process, a: &Activity) -> Vec<String> {
+    legs(a)
+        .iter()
+        .map(|leg| {
+            let base = format!("{}:{}", process.name, a.name);
+            if leg.is_empty() {
+                return base;
+            }
+            let values: Vec<String> = leg.iter().map(|(_, v)| v.to_text()).collect();
+            format!("{base}:{}", values.join("-"))
+        })
+        .collect()
+}
+
+/// The dotenv variable carrying an activity's output to later jobs.
+pub fn output_variable(activity: &str, name: &str) -> String {
+    format!("FLOWC_OUT_{}_{name}", activity.replace('-', "_"))
+}
+
+/// One `(if, changes)` rule per trigger of a process.
+fn trigger_rules(p: &Process, several: bool) -> Vec<Yaml> {
+    let t = &p.triggers;
+    let mut out = Vec::new();
+    let pick = if several { format!(" && ${PROCESS_VARIABLE} == \"{}\"", p.name) } else { String::new() };
+    if let Some(push) = &t.push {
+        let mut refs: Vec<String> = push.branches.iter().map(|b| ref_test("$CI_COMMIT_BRANCH", b)).collect();
+        refs.extend(push.tags.iter().map(|tag| ref_test("$CI_COMMIT_TAG", tag)));
+        out.push(rule(format!("$CI_PIPELINE_SOURCE == \"push\"{}", any(&refs)), &push.paths));
+    }
+    if let Some(pr) = &t.pull_request {
+        let refs: Vec<String> = pr.branches.iter().map(|b| ref_test("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", b)).collect();
+        out.push(rule(format!("$CI_PIPELINE_SOURCE == \"merge_request_event\"{}", any(&refs)), &pr.paths));
+    }
+    if !t.schedules.is_empty() {
+        out.push(rule(format!("$CI_PIPELINE_SOURCE == \"schedule\"{pick}"), &[]));
+    }
+    if t.manual.is_some() || out.is_empty() {
+        out.push(rule(format!("$CI_PIPELINE_SOURCE == \"web\"{pick}"), &[]));
+    }
+    out
+}
+
+fn rule(condition: String, paths: &[String]) -> Yaml {
+    let mut r = Yaml::map().with("if", condition);
+    if !paths.is_empty() {
+        r.insert("changes", strings(paths));
+    }
+    r
+}
+
+fn any(tests: &[String]) -> String {
+    match tests {
+        [] => String::new(),
+        [one] => format!(" && {one}"),
+        many => format!(" && ({})", many.join(" || ")),
+    }
+}
+
+fn ref_test(variable: &str, pattern: &str) -> String {
+    match rules::glob_regex(pattern) {
+        Some(regex) => format!("{variable} =~ /{regex}/"),
+        None => format!("{variable} == \"{pattern}\""),
+    }
+}
+
+fn input_variable(input: &crate::model::Input) -> (String, Yaml) {
+    let options = match &input.ty {
+        InputType::Choice(options) => options.clone(),
+        InputType::Boolean => vec!["true".into(), "false".into()],
+        _ => Vec::new(),
+    };
+    let value = input.default.as_ref().map(|d| d.to_text()).or_else(|| options.first().cloned()).unwrap_or_default();
+    let mut m = Yaml::map().with("value", value).with("description", format!("input `{}` of the pipeline", input.name));
+    if !options.is_empty() {
+        m.insert("options", strings(&options));
+    }
+    (input.name.clone(), m)
+}
+
+fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
+    let mut job = Yaml::map();
+    insert_some(&mut job, "image", a.image.as_deref().map(Yaml::str));
+    let tags = tags(a, leg);
+    if !tags.is_empty() {
+        job.insert("tags", strings(&tags));
+    }
+    let needs: Vec<String> = a.needs.iter().filter_map(|n| p.activity(n)).flat_map(|dep| job_names(p, dep)).collect();
+    job.insert("needs", strings(&needs));
+    let manual = a.approval.is_some();
+    if let Some(rules) = job_rules(p, a, leg, several, manual) {
+        job.insert("rules", rules);
+    }
+    let variables = variables(p, a, leg);
+    if variables != Yaml::map() {
+        job.insert("variables", variables);
+    }
+    if !a.services.is_empty() {
+        let services = a.services.iter().map(|s| {
+            let mut m = Yaml::map().with("name", s.image.as_str()).with("alias", s.name.as_str());
+            if !s.env.is_empty() {
+                m.insert("variables", env_map(&s.env, leg));
+            }
+            m
+        });
+        job.insert("services", Yaml::Seq(services.collect()));
+    }
+    if let Some(env) = &a.environment {
+        let mut e = Yaml::map().with("name", env.name.as_str());
+        insert_some(&mut e, "url", env.url.as_deref().map(Yaml::str));
+        job.insert("environment", e);
+    }
+    insert_some(&mut job, "timeout", a.timeout_minutes.map(|m| Yaml::str(format!("{m}m"))));
+    insert_some(&mut job, "retry", a.retry.map(|(n, _)| Yaml::from(n)));
+    let allowed = match &a.allow_failure {
+        AllowFailure::No => false,
+        AllowFailure::Yes => true,
+        AllowFailure::When(e) => rules::evaluate(e, leg),
+    };
+    if allowed || manual {
+        job.insert("allow_failure", allowed);
+    }
+    job.insert("script", Yaml::Seq(script(a)));
+    if let Some(artifacts) = artifacts(a) {
+        job.insert("artifacts", artifacts);
+    }
+    for entry in &a.gitlab {
+        job.insert(entry.key.as_str(), data(&entry.value));
+    }
+    job
+}
+
+fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
+    let runner = match &a.runner {
+        Runner::Matrix(axis) => Runner::named(&leg.iter().find(|(k, _)| k == axis).map(|(_, v)| v.to_text()).unwrap_or_default()),
+        other => other.clone(),
+    };
+    match runner {
+        Runner::Linux | Runner::Matrix(_) => Vec::new(),
+        Runner::Macos => vec!["saas-macos-medium-m1".into()],
+        Runner::Windows => vec!["saas-windows-medium-amd64".into()],
+        Runner::Label(label) => vec![label],
+    }
+}
+
+/// The job's rules, or `None` when the workflow rules alone decide.
+fn job_rules(p: &Process, a: &Activity, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
+    let condition = a.condition.as_ref().map(|c| rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through")));
+    if condition.is_none() && !manual && !several {
+        return None;
+    }
+    let (test, when) = match &condition {
+        Some(r) if !r.possible => return Some(Yaml::Seq(vec![Yaml::map().with("when", "never")])),
+        Some(r) => (r.condition.clone(), r.when),
+        None => (None, None),
+    };
+    let when = if manual { Some("manual") } else { when };
+    let triggers = if several { trigger_rules(p, true) } else { vec![Yaml::map()] };
+    let rules = triggers.into_iter().map(|mut r| {
+        let joined = match (r.get("if").and_then(yaml_str), &test) {
+            (Some(t), Some(c)) => Some(format!("({t}) && {c}")),
+            (Some(t), None) => Some(t),
+            (None, c) => c.clone(),
+        };
+        let mut out = Yaml::map();
+        insert_some(&mut out, "if", joined.map(Yaml::Str));
+        if let Some(changes) = r.get("changes").cloned() {
+            out.insert("changes", changes);
+        }
+        insert_some(&mut out, "when", when.map(Yaml::str));
+        r = out;
+        r
+    });
+    Some(Yaml::Seq(rules.collect()))
+}
+
+fn yaml_str(y: &Yaml) -> Option<String> {
+    match y {
+        Yaml::Str(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn variables(p: &Process, a: &Activity, leg: &Combo) -> Yaml {
+    let mut vars = env_map(&p.env, leg);
+    for (key, value) in match env_map(&a.env, leg) {
+        Yaml::Map(entries) => entries,
+        _ => Vec::new(),
+    } {
+        vars.insert(key, value);
+    }
+    if !a.outputs.is_empty() {
+        vars.insert("FLOWC_OUTPUT", "$CI_PROJECT_DIR/.flowc-outputs.env");
+    }
+    vars
+}
+
+/// Environment values: literals with `$` escaped (GitLab expands variables), contexts as variables.
+fn env_map(vars: &[EnvVar], leg: &Combo) -> Yaml {
+    Yaml::Map(vars.iter().map(|v| (v.name.clone(), Yaml::Str(env_value(v, leg)))).collect())
+}
+
+fn env_value(var: &EnvVar, leg: &Combo) -> String {
+    match &var.value.kind {
+        ExprKind::Str(s) => s.replace('$', "$$"),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Num(n) => crate::model::Data::Float(*n).to_text(),
+        ExprKind::Context(crate::model::Context::Matrix(axis)) => {
+            leg.iter().find(|(k, _)| k == axis).map(|(_, v)| v.to_text().replace('$', "$$")).unwrap_or_default()
+        }
+        ExprKind::Context(c) => rules::variable(c),
+        _ => String::new(),
+    }
+}
+
+fn script(a: &Activity) -> Vec<Yaml> {
+    let mut out = Vec::new();
+    if !a.outputs.is_empty() {
+        out.push(Yaml::str(": > \"$FLOWC_OUTPUT\""));
+    }
+    for step in a.steps.iter().filter(|s| s.applies_to(Target::Gitlab)) {
+        match &step.kind {
+            StepKind::Run(script) => out.push(Yaml::str(script.as_str())),
+            StepKind::Checkout | StepKind::Uses { .. } => {}
+        }
+    }
+    if !a.outputs.is_empty() {
+        let prefix = output_variable(&a.name, "");
+        out.push(Yaml::str(format!("sed 's/^/{prefix}/' \"$FLOWC_OUTPUT\" > \"$CI_PROJECT_DIR/.flowc-dotenv.env\"")));
+    }
+    if out.is_empty() {
+        out.push(Yaml::str("echo \"nothing to run on gitlab\""));
+    }
+    out
+}
+
+fn artifacts(a: &Activity) -> Option<Yaml> {
+    let paths: Vec<&String> = a.produces.iter().flat_map(|art| &art.paths).collect();
+    if paths.is_empty() && a.outputs.is_empty() {
+        return None;
+    }
+    let mut m = Yaml::map();
+    if !paths.is_empty() {
+        m.insert("paths", strings(paths));
+    }
+    if !a.outputs.is_empty() {
+        m.insert("reports", Yaml::map().with("dotenv", ".flowc-dotenv.env"));
+    }
+    Some(m)
+}

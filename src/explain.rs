@@ -1,0 +1,49 @@
+//! Long explanations of diagnostic codes, for `flowc explain CODE`.
+
+/// The explanation of a code, if it exists.
+pub fn explain(code: &str) -> Option<&'static str> {
+    let code = code.to_ascii_uppercase();
+    EXPLANATIONS.iter().find(|(c, _)| *c == code).map(|(_, text)| *text)
+}
+
+/// Every code flowc can report.
+pub fn codes() -> impl Iterator<Item = &'static str> {
+    EXPLANATIONS.iter().map(|(c, _)| *c)
+}
+
+const EXPLANATIONS: &[(&str, &str)] = &[
+    ("E0001", "Syntax error: the text does not follow the grammar of .flow files. The message says what was expected at that point."),
+    ("E0002", "Unknown escape in a string. Valid escapes: \\\\ \\\" \\n \\t \\r \\0 \\$ and \\u{XXXX}."),
+    ("E0003", "A number or duration is out of range."),
+    ("E0004", "Brackets are nested too deeply. flowc limits nesting so that no input can exhaust its stack."),
+    ("E0005", "A file is not UTF-8 text: it holds a NUL byte, invalid UTF-8, or is larger than flowc reads (64 MiB)."),
+    ("E0101", "An activity is named (in `after` or `outputs.ACTIVITY.NAME`) that the process does not define."),
+    ("E0102", "A role is named (`owner`, `manager`, `approved_by`) that no `roles { }` block declares."),
+    ("E0103", "An activity consumes an artifact that no activity of the process produces."),
+    ("E0104", "An activity uses a secret that the process does not declare with `secrets NAME`."),
+    ("E0105", "An expression reads `inputs.NAME` but `on manual(...)` declares no such input."),
+    ("E0106", "A matrix axis is named that the activity's matrix does not have."),
+    ("E0107", "`outputs.ACTIVITY.NAME` names an output the activity does not declare with `output NAME`."),
+    ("E0108", "An expression uses a name that is not a context. Contexts: branch, tag, event, actor, matrix.AXIS, inputs.NAME, outputs.ACTIVITY.NAME; events: push, pull_request, schedule, manual. Strings need double quotes."),
+    ("E0109", "An expression calls a function that does not exist. Functions: startsWith, contains, success, failure, always."),
+    ("E0110", "`on` names a trigger that does not exist. Triggers: push, pull_request, schedule, manual."),
+    ("E0111", "A trigger is given an argument it does not take."),
+    ("E0201", "Something is defined or given twice: a name (process, activity, role, artifact, ...) or a statement that may appear once."),
+    ("E0301", "Activities wait for each other in a cycle, so none of them could start. The message shows the whole cycle."),
+    ("E0302", "An activity uses an artifact or output of an activity that runs after it."),
+    ("E0401", "A value has the wrong type: conditions must be booleans, comparisons need two values of one type."),
+    ("E0402", "A function is called with the wrong number of arguments."),
+    ("E0403", "An environment value must be a literal or a single context; compute anything else in a step."),
+    ("E0501", "Every process needs exactly one accountable owner: `owner ROLE`."),
+    ("E0502", "An activity is approved by a role with no members, so nobody could approve it."),
+    ("E0503", "`approved_by` needs an `environment`: both platforms attach approvals to environments."),
+    ("E0601", "The chosen target cannot express this feature. The help suggests a target block or a target-specific step."),
+    ("E0602", "A key in a `github { }` or `gitlab { }` block is not one flowc passes through at that level."),
+    ("E0603", "A key in a target block would replace what flowc generates from a language construct; use the construct."),
+    ("E0701", "A value is invalid: a bad cron expression, artifact path, name, timeout or matrix."),
+    ("E0702", "Something required is missing, such as the steps of an activity."),
+    ("W0001", "A role is declared but no process uses it."),
+    ("W0002", "An artifact is produced but no activity consumes it."),
+    ("W0003", "A process declares a secret that no activity uses."),
+    ("W0004", "A process has no trigger; it can only be started by hand."),
+];

@@ -1,0 +1,332 @@
+//! The checked model: every name resolved, every expression typed, ready to emit.
+//!
+//! Produced by [`crate::check`], consumed by [`crate::emit`]. A model that exists has passed
+//! every check except the per-target capability checks, which run on it before emitting.
+//! Spans are kept where a later capability check may need to point at the source.
+
+pub use crate::ast::Target;
+use crate::source::{FileId, Span};
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub roles: Vec<Role>,
+    pub processes: Vec<Process>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub name: String,
+    pub members: Vec<Member>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Member {
+    User(String),
+    Team(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub name: String,
+    pub file: FileId,
+    pub span: Span,
+    pub owner: String,
+    pub manager: Option<String>,
+    pub triggers: Triggers,
+    pub env: Vec<EnvVar>,
+    pub secrets: Vec<String>,
+    /// In source order.
+    pub activities: Vec<Activity>,
+    pub github: Vec<TargetEntry>,
+    pub gitlab: Vec<TargetEntry>,
+}
+
+impl Process {
+    pub fn activity(&self, name: &str) -> Option<&Activity> {
+        self.activities.iter().find(|a| a.name == name)
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        self.triggers.manual.as_deref().unwrap_or(&[])
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Triggers {
+    pub push: Option<Push>,
+    pub pull_request: Option<PullRequest>,
+    pub schedules: Vec<Schedule>,
+    /// `Some` when the process can be started by hand; the inputs it asks for.
+    pub manual: Option<Vec<Input>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Push {
+    pub branches: Vec<String>,
+    pub tags: Vec<String>,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PullRequest {
+    pub branches: Vec<String>,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub cron: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub ty: InputType,
+    pub default: Option<Data>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputType {
+    String,
+    Boolean,
+    Number,
+    Choice(Vec<String>),
+}
+
+/// An environment variable; its value is a literal or a context reference.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub name: String,
+    pub span: Span,
+    pub name_span: Span,
+    /// Direct predecessors: `after` plus those implied by artifacts and outputs, in source order.
+    pub needs: Vec<String>,
+    pub runner: Runner,
+    pub image: Option<String>,
+    pub steps: Vec<Step>,
+    pub env: Vec<EnvVar>,
+    pub secrets: Vec<String>,
+    pub matrix: Option<Matrix>,
+    pub condition: Option<Expr>,
+    pub timeout_minutes: Option<u32>,
+    pub retry: Option<(u32, Span)>,
+    pub allow_failure: AllowFailure,
+    pub services: Vec<Service>,
+    pub environment: Option<Environment>,
+    pub approval: Option<Approval>,
+    pub produces: Vec<Artifact>,
+    /// Consumed artifacts with the activity that produces each.
+    pub consumes: Vec<(String, String)>,
+    pub outputs: Vec<String>,
+    pub github: Vec<TargetEntry>,
+    pub gitlab: Vec<TargetEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Runner {
+    Linux,
+    Macos,
+    Windows,
+    Label(String),
+    /// Taken from a matrix axis whose values are runner names or labels.
+    Matrix(String),
+}
+
+impl Runner {
+    /// `linux`, `macos` and `windows` name the platforms' hosted runners; anything else is a label.
+    pub fn named(name: &str) -> Runner {
+        match name {
+            "linux" => Runner::Linux,
+            "macos" => Runner::Macos,
+            "windows" => Runner::Windows,
+            other => Runner::Label(other.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub only: Option<Target>,
+    pub kind: StepKind,
+    pub span: Span,
+}
+
+impl Step {
+    pub fn applies_to(&self, target: Target) -> bool {
+        self.only.is_none_or(|t| t == target)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    Checkout,
+    Run(String),
+    Uses { action: String, with: Vec<(String, Data)> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub axes: Vec<(String, Vec<Data>)>,
+    pub include: Vec<Combo>,
+    pub exclude: Vec<Combo>,
+}
+
+/// One assignment of values to axes.
+pub type Combo = Vec<(String, Data)>;
+
+impl Matrix {
+    /// Every combination the matrix runs: the product of the axes, less those matching an
+    /// `exclude`, plus each `include` not already present. Deterministic order.
+    pub fn legs(&self) -> Vec<Combo> {
+        let mut legs: Vec<Combo> = vec![Vec::new()];
+        for (axis, values) in &self.axes {
+            legs = legs
+                .into_iter()
+                .flat_map(|leg| values.iter().map(move |v| [leg.clone(), vec![(axis.clone(), v.clone())]].concat()))
+                .collect();
+        }
+        legs.retain(|leg| !self.exclude.iter().any(|ex| matches(leg, ex)));
+        for inc in &self.include {
+            if !legs.iter().any(|leg| matches(leg, inc)) {
+                legs.push(self.axes.iter().filter_map(|(a, _)| inc.iter().find(|(k, _)| k == a).cloned()).collect());
+            }
+        }
+        legs
+    }
+}
+
+fn matches(leg: &Combo, pattern: &Combo) -> bool {
+    pattern.iter().all(|(k, v)| leg.iter().any(|(lk, lv)| lk == k && lv == v))
+}
+
+#[derive(Debug, Clone)]
+pub enum AllowFailure {
+    No,
+    Yes,
+    /// Only for matrix legs where the condition holds.
+    When(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub image: String,
+    pub env: Vec<EnvVar>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub role: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    pub name: String,
+    pub paths: Vec<String>,
+}
+
+/// A key of a `github { }` or `gitlab { }` block with its value.
+#[derive(Debug, Clone)]
+pub struct TargetEntry {
+    pub key: String,
+    pub value: Data,
+    pub span: Span,
+}
+
+/// Plain data, as written in target blocks, matrix values and input defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Data>),
+    Map(Vec<(String, Data)>),
+}
+
+impl Data {
+    /// The text a shell or CI variable would see.
+    pub fn to_text(&self) -> String {
+        match self {
+            Data::Null => String::new(),
+            Data::Bool(b) => b.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) => f.to_string(),
+            Data::Str(s) => s.clone(),
+            Data::List(_) | Data::Map(_) => String::new(),
+        }
+    }
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    List(Vec<Expr>),
+    Event(Event),
+    Context(Context),
+    Not(Box<Expr>),
+    Eq(Box<Expr>, Box<Expr>),
+    Ne(Box<Expr>, Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    StartsWith(Box<Expr>, Box<Expr>),
+    Contains(Box<Expr>, Box<Expr>),
+    Status(Status),
+}
+
+/// A value known only when the pipeline runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Context {
+    Branch,
+    Tag,
+    Event,
+    Actor,
+    Matrix(String),
+    Input(String, InputType),
+    Output { activity: String, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Push,
+    PullRequest,
+    Schedule,
+    Manual,
+}
+
+impl Event {
+    pub const ALL: [(&'static str, Event); 4] =
+        [("push", Event::Push), ("pull_request", Event::PullRequest), ("schedule", Event::Schedule), ("manual", Event::Manual)];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    Failure,
+    Always,
+}
