@@ -16,7 +16,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     let triggers = triggers(&p.triggers, diagnostics);
     if triggers.push.is_none() && triggers.pull_request.is_none() && triggers.schedules.is_empty() && triggers.manual.is_none() {
         diagnostics.push(
-            Diagnostic::warning(errors::NO_TRIGGER, format!("process `{}` has no trigger and will never run", p.name.name), p.name.span, "no `on`")
+            Diagnostic::warning(errors::NO_TRIGGER, format!("process `{}` has no trigger; it can only be started by hand", p.name.name), p.name.span, "no `on`")
                 .with_help("add a trigger such as `on push(branches: [\"main\"])` or `on manual`"),
         );
     }
@@ -232,8 +232,9 @@ fn input_default(name: &str, ty: &InputType, value: &ast::Value, diagnostics: &m
         (ValueKind::Str(s), InputType::String) => Data::Str(s.clone()),
         (ValueKind::Str(s), InputType::Choice(options)) if options.contains(s) => Data::Str(s.clone()),
         (ValueKind::Str(s), InputType::Choice(options)) => {
-            let options = options.iter().map(String::as_str);
-            diagnostics.push(errors::unknown(errors::INVALID_VALUE, &format!("choice for `{name}`"), s, value.span, options));
+            let shown = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+            let d = errors::invalid(value.span, format!("`{s}` is not a choice of input `{name}`"), format!("choices: {shown}"));
+            diagnostics.push(d.with_suggestion(s, options.iter().map(String::as_str)));
             return None;
         }
         (ValueKind::Bool(b), InputType::Boolean) => Data::Bool(*b),

@@ -35,7 +35,7 @@ const GITLAB_GLOBAL_GENERATED: &[(&str, &str)] = &[("workflow", "`on`"), ("varia
 /// Keys of a GitLab job that an activity block may set.
 const GITLAB_JOB: &[&str] = &[
     "tags", "cache", "before_script", "after_script", "interruptible", "resource_group", "coverage", "id_tokens",
-    "hooks", "stage", "extends", "inherit", "release", "pages", "dependencies", "identity", "dast_configuration",
+    "hooks", "stage", "extends", "retry", "inherit", "release", "pages", "dependencies", "identity", "dast_configuration",
 ];
 const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("script", "`step`"),
@@ -52,23 +52,28 @@ const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("allow_failure", "`allow_failure`"),
     ("parallel", "`matrix`"),
     ("artifacts", "`produces` or `output`"),
-    ("retry", "`retry`"),
     ("trigger", "a separate process"),
 ];
 
 /// Splits process-level blocks per target, checking their keys.
 pub fn process_blocks(blocks: &[ast::TargetBlock], diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
-    let github = entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| false, diagnostics);
-    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| false, diagnostics);
+    let github = entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| None, diagnostics);
+    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
     (github, gitlab)
 }
 
 /// Splits activity-level blocks per target, checking their keys against the activity.
 pub fn activity_blocks(blocks: &[ast::TargetBlock], activity: &model::Activity, diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let github_outputs_generated = !activity.outputs.is_empty();
-    let github = entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, |k| k == "outputs" && github_outputs_generated, diagnostics);
+    let github_generated = |k: &str| (k == "outputs" && github_outputs_generated).then_some("`output`");
+    let github = entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
     let tags_generated = !matches!(activity.runner, model::Runner::Linux);
-    let gitlab = entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, |k| k == "tags" && tags_generated, diagnostics);
+    let gitlab_generated = |k: &str| match k {
+        "tags" if tags_generated => Some("`runs_on`"),
+        "retry" if activity.retry.is_some() => Some("`retry`"),
+        _ => None,
+    };
+    let gitlab = entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, gitlab_generated, diagnostics);
     (github, gitlab)
 }
 
@@ -78,7 +83,7 @@ fn entries(
     level: &str,
     allowed: &[&str],
     generated: &[(&str, &str)],
-    generated_here: impl Fn(&str) -> bool,
+    generated_here: impl Fn(&str) -> Option<&'static str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<TargetEntry> {
     let mut out: Vec<TargetEntry> = Vec::new();
@@ -88,8 +93,7 @@ fn entries(
             diagnostics.push(errors::target_key_conflict(target.name(), name, key.span, construct));
             continue;
         }
-        if generated_here(name) {
-            let construct = if name == "tags" { "`runs_on`" } else { "`output`" };
+        if let Some(construct) = generated_here(name) {
             diagnostics.push(errors::target_key_conflict(target.name(), name, key.span, construct));
             continue;
         }

@@ -96,8 +96,11 @@ pub fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diagnostic 
     expected.sort_unstable();
     expected.dedup();
     let what = found(text, pos);
-    let end = (pos + text[pos..].chars().next().map_or(0, char::len_utf8)).max(pos);
-    let span = Span::new(file, pos, end);
+    let span = Span::new(file, pos, pos + token_len(&text[pos..]));
+    if unclosed_string(&text[pos..]) {
+        return errors::syntax(span, "this string is never closed".into(), "string starts here".into())
+            .with_help("add a `\"` at its end; for text over several lines use `\"\"\"`");
+    }
     let message = format!("expected {}, found {what}", list(&expected));
     let mut diagnostic = errors::syntax(span, message, format!("unexpected {what}"));
     if let Some(help) = hint(text, pos) {
@@ -106,12 +109,33 @@ pub fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diagnostic 
     diagnostic
 }
 
+/// The length in bytes of the token starting `rest`: a word, or one character.
+fn token_len(rest: &str) -> usize {
+    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').map(char::len_utf8).sum();
+    if word > 0 {
+        return word;
+    }
+    rest.chars().next().map_or(0, char::len_utf8)
+}
+
+/// True when `rest` opens a one-line string that its line never closes.
+fn unclosed_string(rest: &str) -> bool {
+    let Some(body) = rest.strip_prefix('"') else { return false };
+    let line = body.split('\n').next().unwrap_or("");
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return false,
+            _ => escaped = false,
+        }
+    }
+    true
+}
+
 /// A targeted hint for common slips.
 fn hint(text: &str, pos: usize) -> Option<&'static str> {
     let rest = &text[pos..];
-    if rest.starts_with('"') && !rest[1..].contains('"') {
-        return Some("this string is never closed; add a `\"` at its end");
-    }
     if rest.starts_with('=') && !rest.starts_with("==") {
         return Some("to compare two values, write `==`");
     }

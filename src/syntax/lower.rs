@@ -48,9 +48,11 @@ fn is_keyword(rule: Rule) -> bool {
 }
 
 impl Lowerer {
+    /// The pair's span without the whitespace pest lets a rule swallow at its end.
     fn span(&self, pair: &P) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let trimmed = pair.as_str().trim_end_matches([' ', '\t', '\r', '\n']).len();
+        Span::new(self.file, s.start(), s.start() + trimmed)
     }
 
     fn ident(&self, pair: P) -> Ident {
