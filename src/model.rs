@@ -330,3 +330,26 @@ pub enum Status {
     Failure,
     Always,
 }
+
+impl Expr {
+    /// True when `f` holds for this expression or any expression inside it.
+    pub fn any(&self, f: &impl Fn(&Expr) -> bool) -> bool {
+        if f(self) {
+            return true;
+        }
+        match &self.kind {
+            ExprKind::List(items) | ExprKind::And(items) | ExprKind::Or(items) => items.iter().any(|i| i.any(f)),
+            ExprKind::Not(a) => a.any(f),
+            ExprKind::Eq(a, b) | ExprKind::Ne(a, b) | ExprKind::StartsWith(a, b) | ExprKind::Contains(a, b) => a.any(f) || b.any(f),
+            _ => false,
+        }
+    }
+
+    pub fn has_status(&self) -> bool {
+        self.any(&|e| matches!(e.kind, ExprKind::Status(_)))
+    }
+
+    pub fn reads_matrix(&self) -> bool {
+        self.any(&|e| matches!(e.kind, ExprKind::Context(Context::Matrix(_))))
+    }
+}

@@ -21,6 +21,14 @@ const DOWNLOAD: &str = "actions/download-artifact@v7";
 pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for activity in model.processes.iter().flat_map(|p| &p.activities) {
+        if let Some(condition) = activity.condition.as_ref().filter(|c| c.reads_matrix()) {
+            out.push(errors::cannot_express(
+                "github",
+                "a job condition that reads a matrix value",
+                condition.span,
+                "GitHub evaluates a job's `if` before the matrix exists; drop legs with `exclude { ... }` instead",
+            ));
+        }
         if let Some((count, span)) = activity.retry {
             out.push(errors::cannot_express(
                 "github",

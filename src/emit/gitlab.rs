@@ -6,6 +6,7 @@
 //! rules repeat its own process's triggers, so a process's jobs run only on its triggers.
 
 pub mod rules;
+mod upstream;
 
 use super::yaml::Yaml;
 use super::{data, header, insert_some, source_names, strings, Output};
@@ -32,9 +33,9 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                     ));
                 }
             }
-            if let Some(condition) = &a.condition {
+            if let Some(condition) = upstream::effective_condition(process, a) {
                 for leg in legs(a) {
-                    if let Err(u) = rules::translate(condition, &leg) {
+                    if let Err(u) = rules::translate(&condition, &leg) {
                         out.push(errors::cannot_express("gitlab", &u.what, u.span, u.help));
                         break;
                     }
@@ -72,7 +73,7 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
     }
     for process in &model.processes {
         for a in &process.activities {
-            for (leg, name) in legs(a).into_iter().zip(job_names(process, a)) {
+            for (leg, name) in live_legs(process, a).into_iter().zip(job_names(process, a)) {
                 doc.insert(name, job(process, a, &leg, several));
             }
         }
@@ -105,9 +106,18 @@ fn legs(a: &Activity) -> Vec<Combo> {
     a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs())
 }
 
-/// Job names of an activity, one per leg.
-pub fn job_names(process: &Process, a: &Activity) -> Vec<String> {
+/// The legs that can run: those whose condition does not rule them out.
+fn live_legs(p: &Process, a: &Activity) -> Vec<Combo> {
+    let condition = upstream::effective_condition(p, a);
     legs(a)
+        .into_iter()
+        .filter(|leg| condition.as_ref().is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible)))
+        .collect()
+}
+
+/// Job names of an activity, one per leg that can run.
+pub fn job_names(process: &Process, a: &Activity) -> Vec<String> {
+    live_legs(process, a)
         .iter()
         .map(|leg| {
             let base = format!("{}:{}", process.name, a.name);
@@ -192,8 +202,14 @@ fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
     if !tags.is_empty() {
         job.insert("tags", strings(&tags));
     }
-    let needs: Vec<String> = a.needs.iter().filter_map(|n| p.activity(n)).flat_map(|dep| job_names(p, dep)).collect();
-    job.insert("needs", strings(&needs));
+    let needs = a.needs.iter().filter_map(|n| p.activity(n)).flat_map(|dep| {
+        let optional = upstream::may_be_absent(p, a, dep);
+        job_names(p, dep).into_iter().map(move |name| match optional {
+            true => Yaml::map().with("job", name).with("optional", true),
+            false => Yaml::Str(name),
+        })
+    });
+    job.insert("needs", Yaml::Seq(needs.collect()));
     let manual = a.approval.is_some();
     if let Some(rules) = job_rules(p, a, leg, several, manual) {
         job.insert("rules", rules);
@@ -252,12 +268,12 @@ fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
 
 /// The job's rules, or `None` when the workflow rules alone decide.
 fn job_rules(p: &Process, a: &Activity, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
-    let condition = a.condition.as_ref().map(|c| rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through")));
+    let effective = upstream::effective_condition(p, a);
+    let condition = effective.as_ref().map(|c| rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through")));
     if condition.is_none() && !manual && !several {
         return None;
     }
     let (test, when) = match &condition {
-        Some(r) if !r.possible => return Some(Yaml::Seq(vec![Yaml::map().with("when", "never")])),
         Some(r) => (r.condition.clone(), r.when),
         None => (None, None),
     };

@@ -336,11 +336,18 @@ impl Serialize for Node<'_> {
 }
 
 impl Node<'_> {
-    fn serialize_seq<S: Serializer>(&self, items: &[Yaml], serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize_seq<S: Serializer>(
+        &self,
+        items: &[Yaml],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(items.len()))?;
         for (i, item) in items.iter().enumerate() {
             let last = self.at_end && i + 1 == items.len();
-            seq.serialize_element(&Node { value: item, at_end: last })?;
+            seq.serialize_element(&Node {
+                value: item,
+                at_end: last,
+            })?;
         }
         seq.end()
     }
@@ -438,7 +445,8 @@ fn looks_numeric(s: &str) -> bool {
     starts_like_number
         && unsigned.chars().any(|c| c.is_ascii_digit())
         && unsigned.chars().all(|c| {
-            c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '.' | ',' | '_' | ':' | '+' | '-')
+            c.is_ascii_hexdigit()
+                || matches!(c, 'x' | 'X' | 'o' | 'O' | '.' | ',' | '_' | ':' | '+' | '-')
         })
 }
 
@@ -480,7 +488,10 @@ mod tests {
                         ),
                 ),
             )
-            .with("matrix", vec![Yaml::from(vec![Yaml::from(1), Yaml::from(2)])]);
+            .with(
+                "matrix",
+                vec![Yaml::from(vec![Yaml::from(1), Yaml::from(2)])],
+            );
         let expected = "\
 name: CI
 jobs:
@@ -521,10 +532,44 @@ enabled: true
     #[test]
     fn yaml11_scalars_are_quoted() {
         let tokens = [
-            "~", "null", "NULL", "true", "True", "0777", "0o17", "0x1F", "1_000", "1:30",
-            "2024-01-01", ".inf", "-.Inf", ".NaN", "1e3", "+1", "", "a: b", "a #b", " x", "x ",
-            "*x", "&x", "!x", "%x", "@x", "`x", "-", "- x", "?", "[x", "{x", "'x", "\"x", "<<",
-            "---", "|", ">",
+            "~",
+            "null",
+            "NULL",
+            "true",
+            "True",
+            "0777",
+            "0o17",
+            "0x1F",
+            "1_000",
+            "1:30",
+            "2024-01-01",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "1e3",
+            "+1",
+            "",
+            "a: b",
+            "a #b",
+            " x",
+            "x ",
+            "*x",
+            "&x",
+            "!x",
+            "%x",
+            "@x",
+            "`x",
+            "-",
+            "- x",
+            "?",
+            "[x",
+            "{x",
+            "'x",
+            "\"x",
+            "<<",
+            "---",
+            "|",
+            ">",
         ];
         for t in tokens {
             let out = doc(&Yaml::Seq(vec![Yaml::str(t)]));
@@ -558,7 +603,15 @@ csv: a,b
     /// as numbers or times. As keys serde-saphyr quotes them by itself.
     #[test]
     fn psych_numbers_and_times_are_quoted_as_values_and_keys() {
-        let tokens = ["0:30", "00:30:00", "1,000", "1,", "1,000.5", "0x,F", "-2024-01-01 10:00:00"];
+        let tokens = [
+            "0:30",
+            "00:30:00",
+            "1,000",
+            "1,",
+            "1,000.5",
+            "0x,F",
+            "-2024-01-01 10:00:00",
+        ];
         for t in tokens {
             let value = Yaml::map().with(t, t).with("list", vec![Yaml::str(t)]);
             let expected = format!("\"{t}\": \"{t}\"\nlist:\n  - \"{t}\"\n");
@@ -628,7 +681,10 @@ last: \"a\\n\\n\"
 
     #[test]
     fn control_characters_are_escaped() {
-        let value = Yaml::Seq(vec![Yaml::str("a\rb\nc"), Yaml::str("\u{1}\u{7f}\u{85}\u{feff}")]);
+        let value = Yaml::Seq(vec![
+            Yaml::str("a\rb\nc"),
+            Yaml::str("\u{1}\u{7f}\u{85}\u{feff}"),
+        ]);
         assert_eq!(doc(&value), "- \"a\\rb\\nc\"\n- \"\\x01\\x7F\\N\\uFEFF\"\n");
     }
 
@@ -704,7 +760,9 @@ last: \"a\\n\\n\"
 
     #[test]
     fn deterministic() {
-        let value = Yaml::map().with("0:30", "a\nb").with("x", vec![Yaml::Float(0.1)]);
+        let value = Yaml::map()
+            .with("0:30", "a\nb")
+            .with("x", vec![Yaml::Float(0.1)]);
         assert_eq!(doc(&value), doc(&value.clone()));
     }
 }
