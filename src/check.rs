@@ -18,22 +18,27 @@ use crate::model::Model;
 use indexmap::IndexMap;
 use crate::source::Span;
 
-/// Checks all files of one compilation together (names are shared across files).
+/// Checks all files of one compilation. Roles belong to the file that declares them;
+/// process names must be unique across all files (they name the generated files and jobs).
 pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let roles = roles::collect(files, &mut diagnostics);
     let mut seen: IndexMap<&str, Span> = IndexMap::new();
-    let mut processes = Vec::new();
-    for process in files.iter().flat_map(|f| &f.processes) {
-        if let Some(first) = seen.get(process.name.name.as_str()) {
-            diagnostics.push(errors::duplicate("process", &process.name.name, process.name.span, *first));
-            continue;
+    let mut model = Model::default();
+    for file in files {
+        let roles = roles::collect(file, &mut diagnostics);
+        let first_process = model.processes.len();
+        for process in &file.processes {
+            if let Some(first) = seen.get(process.name.name.as_str()) {
+                diagnostics.push(errors::duplicate("process", &process.name.name, process.name.span, *first));
+                continue;
+            }
+            seen.insert(&process.name.name, process.name.span);
+            model.processes.push(process::lower(process, &roles, &mut diagnostics));
         }
-        seen.insert(&process.name.name, process.name.span);
-        processes.push(process::lower(process, &roles, &mut diagnostics));
+        let file_roles: Vec<_> = roles.into_values().map(|(role, _)| role).collect();
+        roles::warn_unused(&file_roles, &model.processes[first_process..], &mut diagnostics);
+        model.roles.extend(file_roles);
     }
-    let model = Model { roles: roles.into_values().map(|(role, _)| role).collect(), processes };
-    roles::warn_unused(&model, &mut diagnostics);
     (model, diagnostics)
 }
 

@@ -1,18 +1,18 @@
-//! Roles: declarations collected across files, and the warning for roles nobody uses.
+//! Roles: the declarations of one file, and the warning for roles nobody uses.
 
 use super::errors;
 use crate::ast;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Member, Model, Role};
+use crate::model::{Member, Process, Role};
 use crate::source::Span;
 use indexmap::IndexMap;
 
 /// Role name → (role, span of its name).
 pub type Roles = IndexMap<String, (Role, Span)>;
 
-pub fn collect(files: &[ast::File], diagnostics: &mut Vec<Diagnostic>) -> Roles {
+pub fn collect(file: &ast::File, diagnostics: &mut Vec<Diagnostic>) -> Roles {
     let mut roles = Roles::new();
-    for decl in files.iter().flat_map(|f| &f.roles) {
+    for decl in &file.roles {
         if let Some((_, first)) = roles.get(&decl.name.name) {
             diagnostics.push(errors::duplicate("role", &decl.name.name, decl.name.span, *first));
             continue;
@@ -41,9 +41,10 @@ pub fn resolve(roles: &Roles, ident: &ast::Ident, diagnostics: &mut Vec<Diagnost
     None
 }
 
-pub fn warn_unused(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    for role in &model.roles {
-        let used = model.processes.iter().any(|p| {
+/// Warns about each of `roles` that none of `processes` (those of the same file) uses.
+pub fn warn_unused(roles: &[Role], processes: &[Process], diagnostics: &mut Vec<Diagnostic>) {
+    for role in roles {
+        let used = processes.iter().any(|p| {
             p.owner == role.name
                 || p.manager.as_deref() == Some(&role.name)
                 || p.activities.iter().any(|a| a.approval.as_ref().is_some_and(|ap| ap.role == role.name))

@@ -6,31 +6,34 @@
 //! block style.
 //!
 //! **Guarantees**
-//! - The document means the same to a YAML 1.1 reader (GitLab: Ruby Psych;
-//!   also PyYAML) and a YAML 1.2 reader (GitHub): every string, key or value,
-//!   that any of them would resolve to something other than that string
-//!   (`on`, `no`, `~`, `0777`, `1:30`, `0:30`, `1,000`, `2024-01-01`, `.inf`,
+//! - The document means the same to YAML 1.1 readers (GitLab's Ruby Psych,
+//!   PyYAML) and YAML 1.2 readers (GitHub): every string, key or value, that
+//!   any of them would resolve to something other than that string (`on`,
+//!   `no`, `~`, `0777`, `1:30`, `0:30`, `1,000`, `2024-01-01`, `.inf`,
 //!   `a: b`, `*x`, leading/trailing spaces, control characters, ...) is
 //!   quoted, so every string reads back unchanged.
 //! - Multi-line strings are `|` literal blocks with the chomping indicator
-//!   that keeps their exact trailing newlines (`|-`, `|`, `|+`), unless a
-//!   block would trip yamllint (trailing whitespace on a line, more than two
-//!   blank lines in a row, blank lines at the end of the file) or cannot hold
-//!   the characters; then they are double-quoted with escapes.
+//!   that keeps their exact trailing newlines (`|-`, `|`, `|+`), unless the
+//!   block cannot hold the characters, libyaml would reject it, or yamllint
+//!   would (trailing whitespace on a line, more than two blank lines in a
+//!   row, blank lines at the end of the file); then they are double-quoted
+//!   with escapes.
 //! - The output passes yamllint (`extends: default`, no `document-start`,
 //!   2-space indentation, sequences indented consistently, only
-//!   `true`/`false` as booleans).
+//!   `true`/`false` as booleans); only `line-length` depends on the content.
 //! - Deterministic (same tree, same bytes); ends with exactly one newline;
 //!   empty collections are `{}` / `[]`; floats re-read as the same `f64`.
 //!
-//! Rendering is done by `serde-saphyr` (through a [`serde::Serialize`] impl
-//! for [`Yaml`]). It already quotes what PyYAML and YAML 1.2 readers would
-//! misread; this module adds the Psych-only cases for values (see
-//! [`psych_misreads`]) and the yamllint-driven fallback from block to
-//! double-quoted scalars, both by wrapping the string in serde-saphyr's
-//! [`DoubleQuoted`]. Keys need no help: serde-saphyr ignores `DoubleQuoted`
-//! on keys, but it quotes every key holding `:` or `,`, and every Psych-only
-//! case holds one of them.
+//! **How.** serde-saphyr renders the tree (through the [`serde::Serialize`]
+//! impl of [`Yaml`]); by itself it already quotes everything PyYAML and
+//! YAML 1.2 readers would misread, chooses `|` blocks and escapes. This
+//! module adds, by wrapping such strings in serde-saphyr's [`DoubleQuoted`]:
+//! values Psych alone reads as numbers or times (`0:30`, `1,000`), and
+//! blocks that yamllint or libyaml reject. serde-saphyr ignores
+//! `DoubleQuoted` on keys and does not need it there: it quotes every key with
+//! `:` or `,`, and every Psych-only number or time holds one. A `<<` key
+//! whose value is a collection gets an explicit `!!str` tag, since Psych
+//! merges it even when quoted.
 
 use std::collections::HashSet;
 
@@ -61,16 +64,19 @@ pub enum Yaml {
 
 impl Yaml {
     /// A string value.
+    #[must_use]
     pub fn str(s: impl Into<String>) -> Yaml {
         Yaml::Str(s.into())
     }
 
     /// An empty mapping, to be filled with [`Yaml::with`] / [`Yaml::insert`].
+    #[must_use]
     pub fn map() -> Yaml {
         Yaml::Map(Vec::new())
     }
 
     /// An empty sequence, to be filled with [`Yaml::push`].
+    #[must_use]
     pub fn seq() -> Yaml {
         Yaml::Seq(Vec::new())
     }
@@ -114,6 +120,7 @@ impl Yaml {
     }
 
     /// The value under `key` if `self` is a mapping that has it.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         match self {
             Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -204,6 +211,7 @@ impl<K: Into<String>> FromIterator<(K, Yaml)> for Yaml {
 /// # Panics
 /// If a [`Yaml::Map`] in `value` has a duplicate key (an emitter bug: both
 /// CI systems reject such files).
+#[must_use]
 pub fn to_document(value: &Yaml, header: &str) -> String {
     check_unique_keys(value);
     let mut out = header_comment(header);

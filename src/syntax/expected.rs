@@ -11,6 +11,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of file",
+        file => "`process` or `roles`",
         roles | kw_roles => "`roles`",
         process | kw_process => "`process`",
         role | ident | path | bare_key | key => "a name",
