@@ -94,6 +94,9 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
                 let mut push = model::Push::default();
                 for arg in args(trigger, &["branches", "tags", "paths"], diagnostics) {
                     let list = strings(arg, diagnostics);
+                    if arg.name.name != "paths" {
+                        check_ref_patterns(arg, &list, diagnostics);
+                    }
                     match arg.name.name.as_str() {
                         "branches" => push.branches = list,
                         "tags" => push.tags = list,
@@ -106,6 +109,9 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
                 let mut pr = model::PullRequest::default();
                 for arg in args(trigger, &["branches", "paths"], diagnostics) {
                     let list = strings(arg, diagnostics);
+                    if arg.name.name != "paths" {
+                        check_ref_patterns(arg, &list, diagnostics);
+                    }
                     match arg.name.name.as_str() {
                         "branches" => pr.branches = list,
                         _ => pr.paths = list,
@@ -156,6 +162,26 @@ fn strings(arg: &ast::TriggerArg, diagnostics: &mut Vec<Diagnostic>) -> Vec<Stri
         }
     }
     out
+}
+
+/// Branch and tag patterns must be git ref names, with `*`, `**` and `?` as the only globs.
+fn check_ref_patterns(arg: &ast::TriggerArg, patterns: &[String], diagnostics: &mut Vec<Diagnostic>) {
+    for pattern in patterns {
+        let bad = pattern.chars().find(|c| c.is_whitespace() || c.is_control() || "~^:[\\".contains(*c));
+        let problem = match bad {
+            Some(c) => Some(format!("contains `{}`", c.escape_default())),
+            None if pattern.starts_with(['/', '.', '-']) || pattern.ends_with(['/', '.']) || pattern.contains("..") => {
+                Some("is not a valid git ref name".to_string())
+            }
+            None => None,
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                errors::invalid(arg.span, format!("`{}` pattern `{pattern}` {problem}", arg.name.name), "not a branch or tag pattern")
+                    .with_note("git ref names cannot contain spaces, `~`, `^`, `:`, `[` or `\\`; `*`, `**` and `?` are the only globs"),
+            );
+        }
+    }
 }
 
 fn schedule(trigger: &ast::Trigger, out: &mut Triggers, diagnostics: &mut Vec<Diagnostic>) {

@@ -1,0 +1,164 @@
+//! flowc's output checked and run by the real tools: check-jsonschema and actionlint (with
+//! shellcheck) for GitHub, check-jsonschema and gitlab-ci-local for GitLab, yamllint for
+//! both, on every example and emitting fixture; then runnable examples executed end to end
+//! with gitlab-ci-local (shell executor) and act (host mode).
+//!
+//! Needs `bash scripts/install-tools.sh` first; without the tools these tests fail, never skip.
+
+mod support;
+
+use flowc::ast::Target;
+use flowc::emit::Output;
+use flowc::model::Process;
+use flowc::source::SourceMap;
+use std::path::{Path, PathBuf};
+use support::{RunReport, Tools};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn flow_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "flow"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Compiles one file for both targets into a fresh directory.
+fn build(path: &Path) -> (tempfile::TempDir, Vec<Output>, Vec<Process>) {
+    let mut sources = SourceMap::new();
+    sources.add(path.file_name().unwrap().to_string_lossy(), std::fs::read_to_string(path).unwrap());
+    let compilation = flowc::compile(&sources, &Target::ALL);
+    let errors: Vec<String> = compilation.diagnostics.iter().map(|d| flowc::diagnostic::render_human(&sources, d)).collect();
+    assert!(!compilation.has_errors(), "{} does not compile:\n{}", path.display(), errors.join("\n"));
+    let dir = tempfile::tempdir().unwrap();
+    for output in &compilation.outputs {
+        let target = dir.path().join(&output.path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, &output.contents).unwrap();
+    }
+    (dir, compilation.outputs, compilation.model.unwrap().processes)
+}
+
+fn validate(tools: &Tools, path: &Path) -> Vec<String> {
+    let (dir, outputs, _) = build(path);
+    let mut failures = Vec::new();
+    for output in outputs {
+        let file = dir.path().join(&output.path);
+        let mut results = vec![("yamllint", tools.yamllint(&file))];
+        if output.path.starts_with(".github/") {
+            results.push(("github", tools.validate_github(&file)));
+        } else {
+            results.push(("gitlab", tools.validate_gitlab(&file)));
+        }
+        for (what, result) in results {
+            if let Err(e) = result {
+                failures.push(format!("{} → {} [{what}]:\n{e}", path.display(), output.path));
+            }
+        }
+    }
+    failures
+}
+
+#[test]
+fn examples_pass_every_validator() {
+    let tools = Tools::require();
+    let examples = flow_files("examples");
+    assert!(examples.len() >= 6, "expected at least six examples");
+    let failures: Vec<String> = examples.iter().flat_map(|e| validate(&tools, e)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn emit_fixtures_pass_every_validator() {
+    let tools = Tools::require();
+    let failures: Vec<String> = flow_files("tests/fixtures/emit").iter().flat_map(|e| validate(&tools, e)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every activity in `expected` ran and passed, after every activity it needs.
+fn assert_ran_in_order(report: &RunReport, process: &Process, expected: &[&str], job: impl Fn(&str) -> String) {
+    assert!(report.success, "the run failed:\n{report}");
+    for name in expected {
+        let activity = process.activity(name).unwrap_or_else(|| panic!("no activity {name}"));
+        let run = report.job(&job(name));
+        assert!(run.passed, "{name} did not pass:\n{report}");
+        assert!(run.output.contains(&format!("flowc-ran: {name}")), "{name} printed no marker:\n{report}");
+        for need in &activity.needs {
+            if expected.contains(&need.as_str()) {
+                assert!(report.ran_before(&job(need), &job(name)), "{need} did not finish before {name} started:\n{report}");
+            }
+        }
+    }
+}
+
+/// One runnable example: its event on each platform and the activities expected to run.
+struct Runnable {
+    file: &'static str,
+    github_event: &'static str,
+    github_args: &'static [&'static str],
+    gitlab_args: &'static [&'static str],
+    expected: &'static [&'static str],
+}
+
+const RUNNABLE: &[Runnable] = &[
+    // filled in below by the examples that run on a bare machine
+];
+
+fn run_gitlab(tools: &Tools, runnable: &Runnable) {
+    let (dir, _, processes) = build(&repo(runnable.file));
+    let process = &processes[0];
+    let mut args: Vec<String> = runnable.gitlab_args.iter().map(|s| s.to_string()).collect();
+    for a in process.activities.iter().filter(|a| a.approval.is_some()) {
+        args.extend(["--manual".to_string(), format!("{}:{}", process.name, a.name)]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let report = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), &[], &args);
+    assert_ran_in_order(&report, process, runnable.expected, |a| format!("{}:{a}", process.name));
+}
+
+fn run_github(tools: &Tools, runnable: &Runnable) {
+    let (dir, _, processes) = build(&repo(runnable.file));
+    let process = &processes[0];
+    let workflow = dir.path().join(format!(".github/workflows/{}.yml", process.name));
+    let report = tools.run_github(&workflow, runnable.github_event, &[], runnable.github_args);
+    assert_ran_in_order(&report, process, runnable.expected, |a| a.to_string());
+}
+
+#[test]
+fn runnable_examples_run_on_gitlab() {
+    let tools = Tools::require();
+    assert!(RUNNABLE.len() >= 3);
+    for runnable in RUNNABLE {
+        run_gitlab(&tools, runnable);
+    }
+}
+
+#[test]
+fn runnable_examples_run_on_github() {
+    let tools = Tools::require();
+    assert!(RUNNABLE.len() >= 3);
+    for runnable in RUNNABLE {
+        run_github(&tools, runnable);
+    }
+}
+
+#[test]
+fn a_failing_activity_fails_the_run_on_both_targets() {
+    let tools = Tools::require();
+    let (dir, _, _) = build(&repo("tests/fixtures/run/failing.flow"));
+    let gitlab = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), &[], &[]);
+    assert!(!gitlab.success, "GitLab run succeeded:\n{gitlab}");
+    assert!(gitlab.job("failing:build").passed);
+    assert!(!gitlab.job("failing:broken").passed);
+    assert!(!gitlab.ran("failing:after_broken"), "{gitlab}");
+    let github = tools.run_github(&dir.path().join(".github/workflows/failing.yml"), "push", &[], &[]);
+    assert!(!github.success, "GitHub run succeeded:\n{github}");
+    assert!(github.job("build").passed);
+    assert!(!github.job("broken").passed);
+    assert!(!github.ran("after_broken"), "{github}");
+}
