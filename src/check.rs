@@ -4,8 +4,8 @@
 //! `expr` types expressions, `graph` orders activities and `targets` checks the keys of
 //! `github { }` / `gitlab { }` blocks. Each reports through the constructors in `errors`.
 
-pub mod errors;
 mod activity;
+pub mod errors;
 mod expr;
 mod graph;
 mod process;
@@ -15,8 +15,8 @@ mod targets;
 use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use indexmap::IndexMap;
 use crate::source::Span;
+use indexmap::IndexMap;
 
 /// Checks all files of one compilation. Roles belong to the file that declares them;
 /// process names must be unique across all files (they name the generated files and jobs).
@@ -58,5 +58,6 @@ fn check_unique<'a>(kind: &str, names: impl IntoIterator<Item = &'a ast::Ident>,
 /// True for names usable as environment variables in every shell.
 fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -19,7 +19,9 @@ pub const USAGE_ERROR: u8 = 2;
 /// (one job each), who owns and approves them, and the artifacts they hand on.
 #[derive(Parser, Debug)]
 #[command(name = "flowc", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Examples:\n  flowc build                        compile every .flow file below the current directory\n  flowc build ci.flow --target github --stdout\n  flowc build --check                exit 1 with a diff when committed YAML is out of date\n  flowc check --message-format json  machine-readable diagnostics\n  flowc explain E0301                what a diagnostic code means\n\nExit status: 0 success (warnings allowed), 1 errors in the input or drift, 2 usage or I/O errors.")]
+#[command(
+    after_help = "Examples:\n  flowc build                        compile every .flow file below the current directory\n  flowc build ci.flow --target github --stdout\n  flowc build --check                exit 1 with a diff when committed YAML is out of date\n  flowc check --message-format json  machine-readable diagnostics\n  flowc explain E0301                what a diagnostic code means\n\nExit status: 0 success (warnings allowed), 1 errors in the input or drift, 2 usage or I/O errors."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -118,7 +120,8 @@ fn compile(common: &Common, emit: bool) -> Result<flowc::Compilation, u8> {
     let mut reporter = report::Reporter::new(common.message_format, common.color);
     let loaded = files::load(&common.paths).map_err(|e| reporter.fatal(&e))?;
     let targets = common.target.targets();
-    let compilation = if emit { flowc::compile(&loaded.sources, &targets) } else { flowc::analyze(&loaded.sources, &targets) };
+    let compilation =
+        if emit { flowc::compile(&loaded.sources, &targets) } else { flowc::analyze(&loaded.sources, &targets) };
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(compilation.diagnostics.iter().cloned());
     reporter.report(&loaded.sources, &diagnostics);
@@ -126,7 +129,8 @@ fn compile(common: &Common, emit: bool) -> Result<flowc::Compilation, u8> {
         return Err(INPUT_ERROR);
     }
     if compilation.model.as_ref().is_none_or(|m| m.processes.is_empty()) {
-        reporter.fatal("no process is defined in the given files; a .flow file needs at least one `process NAME { ... }`");
+        reporter
+            .fatal("no process is defined in the given files; a .flow file needs at least one `process NAME { ... }`");
         return Err(INPUT_ERROR);
     }
     Ok(compilation)
@@ -148,7 +152,10 @@ fn build(args: BuildArgs) -> u8 {
             Ok(diff) if diff.is_empty() => SUCCESS,
             Ok(diff) => {
                 print!("{diff}");
-                reporter.note(&format!("generated files are out of date; run `flowc build` to update {} file(s)", outputs.len()));
+                reporter.note(&format!(
+                    "generated files are out of date; run `flowc build` to update {} file(s)",
+                    outputs.len()
+                ));
                 INPUT_ERROR
             }
             Err(e) => reporter.fatal(&e),

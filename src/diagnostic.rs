@@ -47,7 +47,13 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message, span, label)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             code,
@@ -112,7 +118,8 @@ impl<'a> Files<'a> for SourceMap {
     fn line_range(&'a self, id: Self::FileId, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
         let file = self.get(id);
         let starts = file.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
+        let start =
+            *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
         let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
         Ok(start..end)
     }
@@ -123,8 +130,10 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<crate::source::FileId> {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let mut labels = vec![cs::Label::primary(d.primary.span.file, d.primary.span.range()).with_message(&d.primary.message)];
-    labels.extend(d.secondary.iter().map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)));
+    let mut labels =
+        vec![cs::Label::primary(d.primary.span.file, d.primary.span.range()).with_message(&d.primary.message)];
+    labels
+        .extend(d.secondary.iter().map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)));
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));

@@ -320,8 +320,12 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [(&'static str, Event); 4] =
-        [("push", Event::Push), ("pull_request", Event::PullRequest), ("schedule", Event::Schedule), ("manual", Event::Manual)];
+    pub const ALL: [(&'static str, Event); 4] = [
+        ("push", Event::Push),
+        ("pull_request", Event::PullRequest),
+        ("schedule", Event::Schedule),
+        ("manual", Event::Manual),
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,7 +344,9 @@ impl Expr {
         match &self.kind {
             ExprKind::List(items) | ExprKind::And(items) | ExprKind::Or(items) => items.iter().any(|i| i.any(f)),
             ExprKind::Not(a) => a.any(f),
-            ExprKind::Eq(a, b) | ExprKind::Ne(a, b) | ExprKind::StartsWith(a, b) | ExprKind::Contains(a, b) => a.any(f) || b.any(f),
+            ExprKind::Eq(a, b) | ExprKind::Ne(a, b) | ExprKind::StartsWith(a, b) | ExprKind::Contains(a, b) => {
+                a.any(f) || b.any(f)
+            }
             _ => false,
         }
     }

@@ -24,7 +24,12 @@ process ci {
 "#;
 
 fn flowc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowc")).args(args).current_dir(dir).env_remove("NO_COLOR").output().expect("flowc runs")
+    Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("flowc runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -53,7 +58,11 @@ fn build_writes_both_targets_and_is_idempotent() {
     assert!(text(&out.stderr).contains("wrote 2 of 2 file(s)"));
     let again = flowc(dir.path(), &["build"]);
     assert!(text(&again.stderr).contains("wrote 0 of 2 file(s)"), "unchanged files are not rewritten");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(".flowc-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".flowc-"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary files are left behind");
 }
 
@@ -91,7 +100,12 @@ fn check_flag_reports_drift_with_a_diff() {
     let drift = flowc(dir.path(), &["build", "--check"]);
     assert_eq!(drift.status.code(), Some(1));
     let diff = text(&drift.stdout);
-    assert!(diff.contains("--- a/.gitlab-ci.yml") && diff.contains("-    - make tests") && diff.contains("+    - make test"), "{diff}");
+    assert!(
+        diff.contains("--- a/.gitlab-ci.yml")
+            && diff.contains("-    - make tests")
+            && diff.contains("+    - make test"),
+        "{diff}"
+    );
     assert!(std::fs::read_to_string(&path).unwrap().contains("make tests"), "--check writes nothing");
 }
 
@@ -123,7 +137,10 @@ fn json_messages_are_one_object_per_line() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "E0101");
     assert_eq!(d["file"], "ci.flow");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64(), d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(6), Some(23), Some(6), Some(28)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(6), Some(23), Some(6), Some(28))
+    );
     assert_eq!(d["help"], "did you mean `build`?");
     assert!(d["labels"].as_array().unwrap().len() == 1 && d["notes"].is_array());
 }
@@ -133,13 +150,21 @@ fn color_always_colours_and_no_color_is_honoured() {
     let dir = project(&[("ci.flow", BAD.as_bytes())]);
     let coloured = flowc(dir.path(), &["check", "--color", "always"]);
     assert!(text(&coloured.stderr).contains('\u{1b}'));
-    let out = Command::new(env!("CARGO_BIN_EXE_flowc")).args(["check"]).current_dir(dir.path()).env("NO_COLOR", "1").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(["check"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert!(!text(&out.stderr).contains('\u{1b}'));
 }
 
 #[test]
 fn warnings_alone_exit_0() {
-    let source = GOOD.replace("roles { owner = team \"platform\" }", "roles {\n  owner = team \"platform\"\n  idle = [user \"eve\"]\n}");
+    let source = GOOD.replace(
+        "roles { owner = team \"platform\" }",
+        "roles {\n  owner = team \"platform\"\n  idle = [user \"eve\"]\n}",
+    );
     let dir = project(&[("ci.flow", source.as_bytes())]);
     let out = flowc(dir.path(), &["check", "--color", "never"]);
     assert_eq!(out.status.code(), Some(0));
@@ -208,7 +233,8 @@ fn io_and_usage_problems_exit_2() {
 #[test]
 fn directories_are_searched_recursively_in_a_stable_order() {
     let second = GOOD.replace("process ci", "process docs");
-    let dir = project(&[("b/ci.flow", GOOD.as_bytes()), ("a/docs.flow", second.as_bytes()), (".hidden/x.flow", b"garbage")]);
+    let dir =
+        project(&[("b/ci.flow", GOOD.as_bytes()), ("a/docs.flow", second.as_bytes()), (".hidden/x.flow", b"garbage")]);
     let out = flowc(dir.path(), &["build", "--stdout", "--target", "gitlab"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);

@@ -104,7 +104,12 @@ fn spans_are_inside_the_source() {
             for label in std::iter::once(&d.primary).chain(&d.secondary) {
                 let (start, end) = (label.span.start as usize, label.span.end as usize);
                 assert!(start <= end && end <= text.len(), "{}: {} has span {start}..{end}", path.display(), d.code);
-                assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{}: {} splits a character", path.display(), d.code);
+                assert!(
+                    text.is_char_boundary(start) && text.is_char_boundary(end),
+                    "{}: {} splits a character",
+                    path.display(),
+                    d.code
+                );
             }
             let json: serde_json::Value = serde_json::from_str(&render_json(&sources, &d)).unwrap();
             assert_eq!(json["code"], d.code);

@@ -33,7 +33,8 @@ fn build(path: &Path) -> (tempfile::TempDir, Vec<Output>, Vec<Process>) {
     let mut sources = SourceMap::new();
     sources.add(path.file_name().unwrap().to_string_lossy(), std::fs::read_to_string(path).unwrap());
     let compilation = flowc::compile(&sources, &Target::ALL);
-    let errors: Vec<String> = compilation.diagnostics.iter().map(|d| flowc::diagnostic::render_human(&sources, d)).collect();
+    let errors: Vec<String> =
+        compilation.diagnostics.iter().map(|d| flowc::diagnostic::render_human(&sources, d)).collect();
     assert!(!compilation.has_errors(), "{} does not compile:\n{}", path.display(), errors.join("\n"));
     let dir = tempfile::tempdir().unwrap();
     for output in &compilation.outputs {
@@ -90,7 +91,10 @@ fn assert_ran_in_order(report: &RunReport, process: &Process, expected: &[&str],
         assert!(run.output.contains(&format!("flowc-ran: {name}")), "{name} printed no marker:\n{report}");
         for need in &activity.needs {
             if expected.contains(&need.as_str()) {
-                assert!(report.ran_before(&job(need), &job(name)), "{need} did not finish before {name} started:\n{report}");
+                assert!(
+                    report.ran_before(&job(need), &job(name)),
+                    "{need} did not finish before {name} started:\n{report}"
+                );
             }
         }
     }

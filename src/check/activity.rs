@@ -36,11 +36,18 @@ struct Env<'a> {
     artifacts: IndexMap<String, (String, Span)>,
 }
 
-pub fn lower_all(p: &ast::Process, triggers: &Triggers, secrets: &[String], roles: &Roles, diagnostics: &mut Vec<Diagnostic>) -> Vec<Lowered> {
+pub fn lower_all(
+    p: &ast::Process,
+    triggers: &Triggers,
+    secrets: &[String],
+    roles: &Roles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Lowered> {
     check_unique("activity", p.activities.iter().map(|a| &a.name), diagnostics);
     let mut env = Env { triggers, secrets, roles, outputs: IndexMap::new(), artifacts: IndexMap::new() };
     for activity in &p.activities {
-        let declared = activity.stmts.iter().filter_map(|s| if let S::Outputs(o) = s { Some(o) } else { None }).flatten();
+        let declared =
+            activity.stmts.iter().filter_map(|s| if let S::Outputs(o) = s { Some(o) } else { None }).flatten();
         env.outputs.entry(activity.name.name.clone()).or_default().extend(declared.map(|o| o.name.clone()));
         for stmt in &activity.stmts {
             if let S::Produces { name, .. } = stmt {
@@ -75,7 +82,12 @@ fn once<T>(slot: &mut Option<(T, Span)>, value: T, span: Span, what: &str, diagn
 
 fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Lowered {
     let matrix = a.stmts.iter().find_map(|s| if let S::Matrix(m) = s { Some(matrix(m, diagnostics)) } else { None });
-    let scope = Scope { inputs: env.triggers.manual.as_deref().unwrap_or(&[]), matrix: matrix.as_ref(), outputs: Some(&env.outputs), allow_status: false };
+    let scope = Scope {
+        inputs: env.triggers.manual.as_deref().unwrap_or(&[]),
+        matrix: matrix.as_ref(),
+        outputs: Some(&env.outputs),
+        allow_status: false,
+    };
     let status_scope = Scope { allow_status: true, ..scope };
     let mut out = model::Activity {
         name: a.name.name.clone(),
@@ -102,8 +114,17 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         gitlab: Vec::new(),
     };
     let mut uses = Vec::new();
-    let (mut runner, mut image, mut when, mut timeout, mut retry, mut allow, mut environment, mut approval, mut matrix_seen) =
-        (None, None, None, None, None, None, None, None, None);
+    let (
+        mut runner,
+        mut image,
+        mut when,
+        mut timeout,
+        mut retry,
+        mut allow,
+        mut environment,
+        mut approval,
+        mut matrix_seen,
+    ) = (None, None, None, None, None, None, None, None, None);
     let mut env_entries = Vec::new();
     let mut secret_idents = Vec::new();
     let mut output_idents = Vec::new();
@@ -128,7 +149,10 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             }
             S::Retry { count, span } => {
                 if !(1..=2).contains(count) {
-                    diagnostics.push(errors::invalid(*span, "`retry` must be 1 or 2", "GitLab allows at most 2 retries").with_note("GitLab CI accepts 0 to 2"));
+                    diagnostics.push(
+                        errors::invalid(*span, "`retry` must be 1 or 2", "GitLab allows at most 2 retries")
+                            .with_note("GitLab CI accepts 0 to 2"),
+                    );
                 }
                 once(&mut retry, *count, *span, "retry", diagnostics)
             }
@@ -158,11 +182,22 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
                     match env.artifacts.get(&name.name) {
                         Some((producer, _)) => {
                             out.consumes.push((name.name.clone(), producer.clone()));
-                            uses.push(Use { producer: producer.clone(), kind: "artifact", name: name.name.clone(), span: name.span });
+                            uses.push(Use {
+                                producer: producer.clone(),
+                                kind: "artifact",
+                                name: name.name.clone(),
+                                span: name.span,
+                            });
                         }
                         None => {
                             let known = env.artifacts.keys().map(String::as_str);
-                            diagnostics.push(errors::unknown(errors::UNKNOWN_ARTIFACT, "artifact", &name.name, name.span, known));
+                            diagnostics.push(errors::unknown(
+                                errors::UNKNOWN_ARTIFACT,
+                                "artifact",
+                                &name.name,
+                                name.span,
+                                known,
+                            ));
                         }
                     }
                 }
@@ -182,12 +217,22 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     if let Some((e, _)) = when {
         let (condition, reads) = expr::condition(e, &status_scope, diagnostics);
         out.condition = condition;
-        uses.extend(reads.into_iter().map(|(producer, span)| Use { producer, kind: "output", name: String::new(), span }));
+        uses.extend(reads.into_iter().map(|(producer, span)| Use {
+            producer,
+            kind: "output",
+            name: String::new(),
+            span,
+        }));
     }
     out.allow_failure = allow_failure(allow.as_ref().map(|(w, s)| (w.as_ref(), *s)), &scope, diagnostics);
     for entry in &env_entries {
         let (value, reads) = expr::env_value_reads(&entry.value, &scope, diagnostics);
-        uses.extend(reads.into_iter().map(|(producer, span)| Use { producer, kind: "output", name: String::new(), span }));
+        uses.extend(reads.into_iter().map(|(producer, span)| Use {
+            producer,
+            kind: "output",
+            name: String::new(),
+            span,
+        }));
         if let Some(value) = value {
             out.env.push(model::EnvVar { name: entry.name.name.clone(), value });
         }
@@ -201,15 +246,26 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             diagnostics.push(errors::approval_without_environment(&a.name.name, span));
         }
     }
-    if let (Some(m), true) = (&a.stmts.iter().find_map(|s| if let S::Matrix(m) = s { Some(m) } else { None }), !out.produces.is_empty() || !out.outputs.is_empty()) {
+    if let (Some(m), true) = (
+        &a.stmts.iter().find_map(|s| if let S::Matrix(m) = s { Some(m) } else { None }),
+        !out.produces.is_empty() || !out.outputs.is_empty(),
+    ) {
         diagnostics.push(
-            errors::invalid(m.span, format!("activity `{}` has a matrix and produces artifacts or outputs", a.name.name), "every leg would produce them")
-                .with_note("the legs of a matrix would overwrite each other's artifacts and outputs")
-                .with_help("produce them from an activity without a matrix"),
+            errors::invalid(
+                m.span,
+                format!("activity `{}` has a matrix and produces artifacts or outputs", a.name.name),
+                "every leg would produce them",
+            )
+            .with_note("the legs of a matrix would overwrite each other's artifacts and outputs")
+            .with_help("produce them from an activity without a matrix"),
         );
     }
     if out.steps.is_empty() {
-        diagnostics.push(errors::missing(a.name.span, format!("activity `{}` has no steps", a.name.name), "add a step such as `step \"make test\"`"));
+        diagnostics.push(errors::missing(
+            a.name.span,
+            format!("activity `{}` has no steps", a.name.name),
+            "add a step such as `step \"make test\"`",
+        ));
     }
     let (github, gitlab) = targets::activity_blocks(&blocks, &out, diagnostics);
     out.github = github;
@@ -217,11 +273,19 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     Lowered { model: out, after: a.after.clone(), uses }
 }
 
-fn dedupe_env(vars: Vec<model::EnvVar>, entries: &[ast::EnvEntry], diagnostics: &mut Vec<Diagnostic>) -> Vec<model::EnvVar> {
+fn dedupe_env(
+    vars: Vec<model::EnvVar>,
+    entries: &[ast::EnvEntry],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<model::EnvVar> {
     check_unique("environment variable", entries.iter().map(|e| &e.name), diagnostics);
     for entry in entries {
         if !is_env_name(&entry.name.name) {
-            diagnostics.push(errors::invalid(entry.name.span, format!("`{}` is not a valid environment variable name", entry.name.name), "use letters, digits and `_`"));
+            diagnostics.push(errors::invalid(
+                entry.name.span,
+                format!("`{}` is not a valid environment variable name", entry.name.name),
+                "use letters, digits and `_`",
+            ));
         }
     }
     let mut out: Vec<model::EnvVar> = Vec::new();
@@ -241,8 +305,17 @@ fn runs_on(r: &ast::RunsOn, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) ->
             [m, axis] if m.name == "matrix" => {
                 let known = scope.matrix.is_some_and(|mx| mx.axes.iter().any(|(a, _)| *a == axis.name));
                 if !known {
-                    let names = scope.matrix.map(|mx| mx.axes.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>()).unwrap_or_default();
-                    diagnostics.push(errors::unknown(errors::UNKNOWN_AXIS, "matrix axis", &axis.name, axis.span, names));
+                    let names = scope
+                        .matrix
+                        .map(|mx| mx.axes.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    diagnostics.push(errors::unknown(
+                        errors::UNKNOWN_AXIS,
+                        "matrix axis",
+                        &axis.name,
+                        axis.span,
+                        names,
+                    ));
                 }
                 (Runner::Matrix(axis.name.clone()), *span)
             }
@@ -268,11 +341,19 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
         }
         ast::StepKind::Uses { action, with } => {
             let a = &action.value;
-            let well_formed = a.starts_with("./") || a.starts_with("docker://") || a.split_once('@').is_some_and(|(name, r)| name.contains('/') && !r.is_empty());
+            let well_formed = a.starts_with("./")
+                || a.starts_with("docker://")
+                || a.split_once('@').is_some_and(|(name, r)| name.contains('/') && !r.is_empty());
             if !well_formed {
                 diagnostics.push(
-                    errors::invalid(action.span, format!("`{a}` is not an action reference"), "expected OWNER/REPO@REF")
-                        .with_help("write for example `uses \"actions/setup-node@v5\"`, `./path/to/action` or `docker://image`"),
+                    errors::invalid(
+                        action.span,
+                        format!("`{a}` is not an action reference"),
+                        "expected OWNER/REPO@REF",
+                    )
+                    .with_help(
+                        "write for example `uses \"actions/setup-node@v5\"`, `./path/to/action` or `docker://image`",
+                    ),
                 );
             }
             let with = with.iter().map(|(k, v)| (k.value.clone(), data(v))).collect();
@@ -284,9 +365,13 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
 
 fn matrix(m: &ast::Matrix, diagnostics: &mut Vec<Diagnostic>) -> model::Matrix {
     check_unique("matrix axis", m.axes.iter().map(|(a, _)| a), diagnostics);
-    let axes: Vec<(String, Vec<Data>)> = m.axes.iter().map(|(a, vs)| (a.name.clone(), vs.iter().map(data).collect())).collect();
+    let axes: Vec<(String, Vec<Data>)> =
+        m.axes.iter().map(|(a, vs)| (a.name.clone(), vs.iter().map(data).collect())).collect();
     if axes.is_empty() {
-        diagnostics.push(errors::invalid(m.span, "a matrix needs at least one axis", "no axes").with_help("write `matrix { os = [linux, macos] }`"));
+        diagnostics.push(
+            errors::invalid(m.span, "a matrix needs at least one axis", "no axes")
+                .with_help("write `matrix { os = [linux, macos] }`"),
+        );
     }
     let names: Vec<&str> = axes.iter().map(|(a, _)| a.as_str()).collect();
     let mut combos = |list: &[ast::Combo], is_include: bool| -> Vec<model::Combo> {
@@ -294,14 +379,25 @@ fn matrix(m: &ast::Matrix, diagnostics: &mut Vec<Diagnostic>) -> model::Matrix {
             .map(|combo| {
                 for (axis, _) in &combo.pairs {
                     if !names.contains(&axis.name.as_str()) {
-                        diagnostics.push(errors::unknown(errors::UNKNOWN_AXIS, "matrix axis", &axis.name, axis.span, names.iter().copied()));
+                        diagnostics.push(errors::unknown(
+                            errors::UNKNOWN_AXIS,
+                            "matrix axis",
+                            &axis.name,
+                            axis.span,
+                            names.iter().copied(),
+                        ));
                     }
                 }
-                let missing: Vec<&str> = names.iter().copied().filter(|n| !combo.pairs.iter().any(|(a, _)| a.name == *n)).collect();
+                let missing: Vec<&str> =
+                    names.iter().copied().filter(|n| !combo.pairs.iter().any(|(a, _)| a.name == *n)).collect();
                 if is_include && !missing.is_empty() {
                     diagnostics.push(
-                        errors::invalid(combo.span, "an `include` must give a value for every axis", format!("missing {}", missing.join(", ")))
-                            .with_note("flowc only adds whole combinations, so both targets run the same legs"),
+                        errors::invalid(
+                            combo.span,
+                            "an `include` must give a value for every axis",
+                            format!("missing {}", missing.join(", ")),
+                        )
+                        .with_note("flowc only adds whole combinations, so both targets run the same legs"),
                     );
                 }
                 combo.pairs.iter().map(|(a, v)| (a.name.clone(), data(v))).collect()
@@ -330,7 +426,11 @@ pub fn data(v: &ast::Value) -> Data {
     }
 }
 
-fn allow_failure(allow: Option<(Option<&ast::Expr>, Span)>, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) -> AllowFailure {
+fn allow_failure(
+    allow: Option<(Option<&ast::Expr>, Span)>,
+    scope: &Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> AllowFailure {
     let Some((cond, _)) = allow else { return AllowFailure::No };
     let Some(cond) = cond else { return AllowFailure::Yes };
     let (resolved, _) = expr::condition(cond, scope, diagnostics);
@@ -353,7 +453,9 @@ fn first_non_matrix(e: &model::Expr) -> Option<Span> {
         K::Context(_) | K::Status(_) => Some(e.span),
         K::List(items) | K::And(items) | K::Or(items) => items.iter().find_map(first_non_matrix),
         K::Not(a) => first_non_matrix(a),
-        K::Eq(a, b) | K::Ne(a, b) | K::StartsWith(a, b) | K::Contains(a, b) => first_non_matrix(a).or_else(|| first_non_matrix(b)),
+        K::Eq(a, b) | K::Ne(a, b) | K::StartsWith(a, b) | K::Contains(a, b) => {
+            first_non_matrix(a).or_else(|| first_non_matrix(b))
+        }
     }
 }
 
@@ -366,7 +468,13 @@ fn secrets(idents: &[ast::Ident], env: &Env, diagnostics: &mut Vec<Diagnostic>) 
                 out.push(ident.name.clone());
             }
         } else {
-            let d = errors::unknown(errors::UNKNOWN_SECRET, "secret", &ident.name, ident.span, env.secrets.iter().map(String::as_str));
+            let d = errors::unknown(
+                errors::UNKNOWN_SECRET,
+                "secret",
+                &ident.name,
+                ident.span,
+                env.secrets.iter().map(String::as_str),
+            );
             diagnostics.push(d.with_help(format!("declare it in the process with `secrets {}`", ident.name)));
         }
     }
@@ -378,7 +486,11 @@ fn outputs(idents: &[ast::Ident], diagnostics: &mut Vec<Diagnostic>) -> Vec<Stri
     let mut out: Vec<String> = Vec::new();
     for ident in idents {
         if !is_env_name(&ident.name) {
-            diagnostics.push(errors::invalid(ident.span, format!("`{}` is not a valid output name", ident.name), "use letters, digits and `_`"));
+            diagnostics.push(errors::invalid(
+                ident.span,
+                format!("`{}` is not a valid output name", ident.name),
+                "use letters, digits and `_`",
+            ));
         }
         if !out.contains(&ident.name) {
             out.push(ident.name.clone());
@@ -408,7 +520,8 @@ fn check_artifact_path(path: &ast::Str, diagnostics: &mut Vec<Diagnostic>) {
     };
     if let Some(message) = problem {
         diagnostics.push(
-            errors::invalid(path.span, message, "invalid path").with_help("use a relative path inside the workspace; `*` and `**` globs are allowed"),
+            errors::invalid(path.span, message, "invalid path")
+                .with_help("use a relative path inside the workspace; `*` and `**` globs are allowed"),
         );
     }
 }

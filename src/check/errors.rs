@@ -45,8 +45,9 @@ pub fn unknown<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    let diagnostic = Diagnostic::error(code, format!("unknown {kind} `{name}`"), span, format!("no {kind} named `{name}`"))
-        .with_suggestion(name, candidates.iter().copied());
+    let diagnostic =
+        Diagnostic::error(code, format!("unknown {kind} `{name}`"), span, format!("no {kind} named `{name}`"))
+            .with_suggestion(name, candidates.iter().copied());
     if diagnostic.help.is_some() || candidates.is_empty() || candidates.len() > 12 {
         return diagnostic;
     }
@@ -80,7 +81,14 @@ pub fn cycle(names: &[String], spans: &[Span]) -> Diagnostic {
     d.with_help("remove one of these dependencies so the activities can run in order")
 }
 
-pub fn used_before_produced(kind: &str, name: &str, span: Span, consumer: &str, producer: &str, producer_span: Span) -> Diagnostic {
+pub fn used_before_produced(
+    kind: &str,
+    name: &str,
+    span: Span,
+    consumer: &str,
+    producer: &str,
+    producer_span: Span,
+) -> Diagnostic {
     Diagnostic::error(
         USED_BEFORE_PRODUCED,
         format!("{kind} `{name}` is used by `{consumer}`, which runs before its producer `{producer}`"),
@@ -92,7 +100,12 @@ pub fn used_before_produced(kind: &str, name: &str, span: Span, consumer: &str, 
 }
 
 pub fn type_mismatch(span: Span, expected: &str, found: &str, context: &str) -> Diagnostic {
-    Diagnostic::error(TYPE_MISMATCH, format!("{context}: expected {expected}, found {found}"), span, format!("this is {found}"))
+    Diagnostic::error(
+        TYPE_MISMATCH,
+        format!("{context}: expected {expected}, found {found}"),
+        span,
+        format!("this is {found}"),
+    )
 }
 
 pub fn arity(name: &str, expected: usize, found: usize, span: Span) -> Diagnostic {
@@ -105,14 +118,24 @@ pub fn arity(name: &str, expected: usize, found: usize, span: Span) -> Diagnosti
 }
 
 pub fn missing_owner(process: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(MISSING_OWNER, format!("process `{process}` has no owner"), span, "every process needs an accountable owner")
-        .with_help("add `owner ROLE` naming a role declared in `roles { }`")
+    Diagnostic::error(
+        MISSING_OWNER,
+        format!("process `{process}` has no owner"),
+        span,
+        "every process needs an accountable owner",
+    )
+    .with_help("add `owner ROLE` naming a role declared in `roles { }`")
 }
 
 pub fn empty_role(role: &str, span: Span, decl: Span) -> Diagnostic {
-    Diagnostic::error(EMPTY_ROLE, format!("role `{role}` has no members, so nobody could approve"), span, "approval by an empty role")
-        .with_label(decl, "declared here without members")
-        .with_help("add at least one `user \"...\"` or `team \"...\"` to the role")
+    Diagnostic::error(
+        EMPTY_ROLE,
+        format!("role `{role}` has no members, so nobody could approve"),
+        span,
+        "approval by an empty role",
+    )
+    .with_label(decl, "declared here without members")
+    .with_help("add at least one `user \"...\"` or `team \"...\"` to the role")
 }
 
 pub fn approval_without_environment(activity: &str, span: Span) -> Diagnostic {
@@ -127,11 +150,22 @@ pub fn approval_without_environment(activity: &str, span: Span) -> Diagnostic {
 }
 
 pub fn cannot_express(target: &str, what: &str, span: Span, help: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(TARGET_CANNOT_EXPRESS, format!("{target} cannot express {what}"), span, format!("not expressible on {target}"))
-        .with_help(help)
+    Diagnostic::error(
+        TARGET_CANNOT_EXPRESS,
+        format!("{target} cannot express {what}"),
+        span,
+        format!("not expressible on {target}"),
+    )
+    .with_help(help)
 }
 
-pub fn unknown_target_key<'a>(target: &str, level: &str, key: &str, span: Span, known: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+pub fn unknown_target_key<'a>(
+    target: &str,
+    level: &str,
+    key: &str,
+    span: Span,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
     Diagnostic::error(
         UNKNOWN_TARGET_KEY,
         format!("`{key}` is not a {target} {level} key"),

@@ -30,7 +30,9 @@ impl fmt::Display for Type {
             Type::Number => write!(f, "a number"),
             Type::Bool => write!(f, "a boolean"),
             Type::Event => write!(f, "an event"),
-            Type::List(t) => write!(f, "a list of {}", t.to_string().trim_start_matches("a ").trim_start_matches("an ")),
+            Type::List(t) => {
+                write!(f, "a list of {}", t.to_string().trim_start_matches("a ").trim_start_matches("an "))
+            }
             Type::EmptyList => write!(f, "an empty list"),
         }
     }
@@ -60,7 +62,11 @@ pub struct Resolver<'s, 'd> {
 }
 
 /// A condition: must be a boolean.
-pub fn condition(expr: &ast::Expr, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) -> (Option<Expr>, Vec<(String, Span)>) {
+pub fn condition(
+    expr: &ast::Expr,
+    scope: &Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<Expr>, Vec<(String, Span)>) {
     let mut r = Resolver { scope, diagnostics, outputs_read: Vec::new() };
     let out = r.resolve(expr).and_then(|(e, t)| r.expect(e, &t, Type::Bool, "a condition"));
     (out, r.outputs_read)
@@ -72,7 +78,11 @@ pub fn env_value(expr: &ast::Expr, scope: &Scope, diagnostics: &mut Vec<Diagnost
 }
 
 /// Like [`env_value`], also returning the outputs it reads.
-pub fn env_value_reads(expr: &ast::Expr, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) -> (Option<Expr>, Vec<(String, Span)>) {
+pub fn env_value_reads(
+    expr: &ast::Expr,
+    scope: &Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<Expr>, Vec<(String, Span)>) {
     let mut r = Resolver { scope, diagnostics, outputs_read: Vec::new() };
     let resolved = r.resolve(expr).map(|(e, _)| e);
     let value = resolved.filter(|e| {
@@ -134,7 +144,9 @@ impl Resolver<'_, '_> {
             A::And(items) | A::Or(items) => {
                 let resolved: Vec<Option<Expr>> = items
                     .iter()
-                    .map(|i| self.resolve(i).and_then(|(e, t)| self.expect(e, &t, Type::Bool, "`&&` and `||` need booleans")))
+                    .map(|i| {
+                        self.resolve(i).and_then(|(e, t)| self.expect(e, &t, Type::Bool, "`&&` and `||` need booleans"))
+                    })
                     .collect();
                 let items: Vec<Expr> = resolved.into_iter().collect::<Option<_>>()?;
                 let kind = if matches!(expr.kind, A::And(_)) { M::And(items) } else { M::Or(items) };
@@ -206,7 +218,11 @@ impl Resolver<'_, '_> {
 
     fn matrix(&mut self, axis: &ast::Ident, span: Span) -> Option<(Expr, Type)> {
         let Some(matrix) = self.scope.matrix else {
-            self.diagnostics.push(errors::invalid(span, "`matrix` is used outside an activity with a matrix", "no matrix here"));
+            self.diagnostics.push(errors::invalid(
+                span,
+                "`matrix` is used outside an activity with a matrix",
+                "no matrix here",
+            ));
             return None;
         };
         let Some((_, values)) = matrix.axes.iter().find(|(a, _)| *a == axis.name) else {
@@ -222,7 +238,11 @@ impl Resolver<'_, '_> {
         let Some(input) = self.scope.inputs.iter().find(|i| i.name == name.name) else {
             let names = self.scope.inputs.iter().map(|i| i.name.as_str());
             let d = errors::unknown(errors::UNKNOWN_INPUT, "input", &name.name, name.span, names);
-            self.diagnostics.push(if self.scope.inputs.is_empty() { d.with_help("declare inputs with `on manual(NAME: TYPE)`") } else { d });
+            self.diagnostics.push(if self.scope.inputs.is_empty() {
+                d.with_help("declare inputs with `on manual(NAME: TYPE)`")
+            } else {
+                d
+            });
             return None;
         };
         let ty = match input.ty {
@@ -235,17 +255,37 @@ impl Resolver<'_, '_> {
 
     fn output(&mut self, activity: &ast::Ident, name: &ast::Ident, span: Span) -> Option<(Expr, Type)> {
         let Some(outputs) = self.scope.outputs else {
-            self.diagnostics.push(errors::invalid(span, "outputs can only be read inside an activity", "not in an activity"));
+            self.diagnostics.push(errors::invalid(
+                span,
+                "outputs can only be read inside an activity",
+                "not in an activity",
+            ));
             return None;
         };
         let Some(declared) = outputs.get(&activity.name) else {
             let names = outputs.keys().map(String::as_str);
-            self.diagnostics.push(errors::unknown(errors::UNKNOWN_ACTIVITY, "activity", &activity.name, activity.span, names));
+            self.diagnostics.push(errors::unknown(
+                errors::UNKNOWN_ACTIVITY,
+                "activity",
+                &activity.name,
+                activity.span,
+                names,
+            ));
             return None;
         };
         if !declared.contains(&name.name) {
-            let d = errors::unknown(errors::UNKNOWN_OUTPUT, "output", &name.name, name.span, declared.iter().map(String::as_str));
-            let d = if declared.is_empty() { d.with_help(format!("declare it in `{}` with `output {}`", activity.name, name.name)) } else { d };
+            let d = errors::unknown(
+                errors::UNKNOWN_OUTPUT,
+                "output",
+                &name.name,
+                name.span,
+                declared.iter().map(String::as_str),
+            );
+            let d = if declared.is_empty() {
+                d.with_help(format!("declare it in `{}` with `output {}`", activity.name, name.name))
+            } else {
+                d
+            };
             self.diagnostics.push(d);
             return None;
         }
@@ -267,13 +307,23 @@ impl Resolver<'_, '_> {
                 return None;
             }
             if !self.scope.allow_status {
-                self.diagnostics.push(errors::invalid(span, format!("`{}()` can only be used in an activity's `when`", name.name), "status function here"));
+                self.diagnostics.push(errors::invalid(
+                    span,
+                    format!("`{}()` can only be used in an activity's `when`", name.name),
+                    "status function here",
+                ));
                 return None;
             }
             return Some((Expr { kind: M::Status(status), span }, Type::Bool));
         }
         if !matches!(name.name.as_str(), "startsWith" | "contains") {
-            self.diagnostics.push(errors::unknown(errors::UNKNOWN_FUNCTION, "function", &name.name, name.span, FUNCTIONS));
+            self.diagnostics.push(errors::unknown(
+                errors::UNKNOWN_FUNCTION,
+                "function",
+                &name.name,
+                name.span,
+                FUNCTIONS,
+            ));
             return None;
         }
         if args.len() != 2 {

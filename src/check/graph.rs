@@ -107,7 +107,12 @@ fn reaches(graph: &Graph, from: usize, to: usize) -> bool {
     false
 }
 
-fn add_implied(graph: &mut Graph, index: &IndexMap<&str, usize>, activities: &mut [Lowered], diagnostics: &mut Vec<Diagnostic>) {
+fn add_implied(
+    graph: &mut Graph,
+    index: &IndexMap<&str, usize>,
+    activities: &mut [Lowered],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for i in 0..activities.len() {
         let uses: Vec<(String, &'static str, String, Span)> =
             activities[i].uses.iter().map(|u| (u.producer.clone(), u.kind, u.name.clone(), u.span)).collect();

@@ -14,10 +14,19 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     let manager = single_role(p, &p.manager, "manager", roles, diagnostics);
     check_unique("secret", &p.secrets, diagnostics);
     let triggers = triggers(&p.triggers, diagnostics);
-    if triggers.push.is_none() && triggers.pull_request.is_none() && triggers.schedules.is_empty() && triggers.manual.is_none() {
+    if triggers.push.is_none()
+        && triggers.pull_request.is_none()
+        && triggers.schedules.is_empty()
+        && triggers.manual.is_none()
+    {
         diagnostics.push(
-            Diagnostic::warning(errors::NO_TRIGGER, format!("process `{}` has no trigger; it can only be started by hand", p.name.name), p.name.span, "no `on`")
-                .with_help("add a trigger such as `on push(branches: [\"main\"])` or `on manual`"),
+            Diagnostic::warning(
+                errors::NO_TRIGGER,
+                format!("process `{}` has no trigger; it can only be started by hand", p.name.name),
+                p.name.span,
+                "no `on`",
+            )
+            .with_help("add a trigger such as `on push(branches: [\"main\"])` or `on manual`"),
         );
     }
     let scope = expr::Scope::process(&triggers);
@@ -42,7 +51,13 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
-fn single_role(p: &ast::Process, given: &[ast::Ident], what: &str, roles: &Roles, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+fn single_role(
+    p: &ast::Process,
+    given: &[ast::Ident],
+    what: &str,
+    roles: &Roles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
     if let [first, second, ..] = given {
         diagnostics.push(
             errors::duplicate_statement(what, second.span, first.span)
@@ -53,7 +68,11 @@ fn single_role(p: &ast::Process, given: &[ast::Ident], what: &str, roles: &Roles
 }
 
 /// Lowers `env { }` entries: valid names, no duplicates, literal or context values.
-pub fn env_vars(entries: &[ast::EnvEntry], scope: &expr::Scope, diagnostics: &mut Vec<Diagnostic>) -> Vec<model::EnvVar> {
+pub fn env_vars(
+    entries: &[ast::EnvEntry],
+    scope: &expr::Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<model::EnvVar> {
     check_unique("environment variable", entries.iter().map(|e| &e.name), diagnostics);
     entries
         .iter()
@@ -84,7 +103,10 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
         }
         if kind != "schedule" {
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kind) {
-                diagnostics.push(errors::duplicate_statement(kind, trigger.kind.span, *first).with_help("give all its arguments in one trigger"));
+                diagnostics.push(
+                    errors::duplicate_statement(kind, trigger.kind.span, *first)
+                        .with_help("give all its arguments in one trigger"),
+                );
                 continue;
             }
             seen.push((kind, trigger.kind.span));
@@ -127,7 +149,11 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
 }
 
 /// The arguments of a trigger that are allowed; unknown ones are reported.
-fn args<'a>(trigger: &'a ast::Trigger, allowed: &[&str], diagnostics: &mut Vec<Diagnostic>) -> Vec<&'a ast::TriggerArg> {
+fn args<'a>(
+    trigger: &'a ast::Trigger,
+    allowed: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<&'a ast::TriggerArg> {
     check_unique("argument", trigger.args.iter().map(|a| &a.name), diagnostics);
     trigger
         .args
@@ -136,7 +162,13 @@ fn args<'a>(trigger: &'a ast::Trigger, allowed: &[&str], diagnostics: &mut Vec<D
             let ok = allowed.contains(&arg.name.name.as_str());
             if !ok {
                 let what = format!("argument of `{}`", trigger.kind.name);
-                diagnostics.push(errors::unknown(errors::UNKNOWN_ARGUMENT, &what, &arg.name.name, arg.name.span, allowed.iter().copied()));
+                diagnostics.push(errors::unknown(
+                    errors::UNKNOWN_ARGUMENT,
+                    &what,
+                    &arg.name.name,
+                    arg.name.span,
+                    allowed.iter().copied(),
+                ));
             }
             ok
         })
@@ -145,7 +177,9 @@ fn args<'a>(trigger: &'a ast::Trigger, allowed: &[&str], diagnostics: &mut Vec<D
 
 /// A string or a list of strings.
 fn strings(arg: &ast::TriggerArg, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
-    let bad = |span| errors::type_mismatch(span, "a string or a list of strings", "something else", &format!("`{}`", arg.name.name));
+    let bad = |span| {
+        errors::type_mismatch(span, "a string or a list of strings", "something else", &format!("`{}`", arg.name.name))
+    };
     let ArgValue::Value(value) = &arg.value else {
         diagnostics.push(bad(arg.span));
         return Vec::new();
@@ -187,7 +221,11 @@ fn check_ref_patterns(arg: &ast::TriggerArg, patterns: &[String], diagnostics: &
 fn schedule(trigger: &ast::Trigger, out: &mut Triggers, diagnostics: &mut Vec<Diagnostic>) {
     let given = args(trigger, &["cron"], diagnostics);
     if given.is_empty() {
-        diagnostics.push(errors::missing(trigger.span, "`schedule` needs a `cron` argument", "write `schedule(cron: \"0 3 * * *\")`"));
+        diagnostics.push(errors::missing(
+            trigger.span,
+            "`schedule` needs a `cron` argument",
+            "write `schedule(cron: \"0 3 * * *\")`",
+        ));
     }
     for arg in given {
         for cron in strings(arg, diagnostics) {
@@ -233,13 +271,18 @@ fn inputs(trigger: &ast::Trigger, diagnostics: &mut Vec<Diagnostic>) -> Vec<Inpu
     for arg in &trigger.args {
         let ArgValue::Input { ty, default } = &arg.value else {
             diagnostics.push(
-                errors::invalid(arg.span, format!("input `{}` needs a type", arg.name.name), "no type")
-                    .with_help(format!("write `{}: string`, `boolean`, `number` or `choice[\"a\", \"b\"]`", arg.name.name)),
+                errors::invalid(arg.span, format!("input `{}` needs a type", arg.name.name), "no type").with_help(
+                    format!("write `{}: string`, `boolean`, `number` or `choice[\"a\", \"b\"]`", arg.name.name),
+                ),
             );
             continue;
         };
         if !is_env_name(&arg.name.name) {
-            diagnostics.push(errors::invalid(arg.name.span, format!("`{}` is not a valid input name", arg.name.name), "use letters, digits and `_`"));
+            diagnostics.push(errors::invalid(
+                arg.name.span,
+                format!("`{}` is not a valid input name", arg.name.name),
+                "use letters, digits and `_`",
+            ));
         }
         let ty = match ty {
             ast::InputType::String => InputType::String,
@@ -259,7 +302,11 @@ fn input_default(name: &str, ty: &InputType, value: &ast::Value, diagnostics: &m
         (ValueKind::Str(s), InputType::Choice(options)) if options.contains(s) => Data::Str(s.clone()),
         (ValueKind::Str(s), InputType::Choice(options)) => {
             let shown = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
-            let d = errors::invalid(value.span, format!("`{s}` is not a choice of input `{name}`"), format!("choices: {shown}"));
+            let d = errors::invalid(
+                value.span,
+                format!("`{s}` is not a choice of input `{name}`"),
+                format!("choices: {shown}"),
+            );
             diagnostics.push(d.with_suggestion(s, options.iter().map(String::as_str)));
             return None;
         }
@@ -272,7 +319,12 @@ fn input_default(name: &str, ty: &InputType, value: &ast::Value, diagnostics: &m
                 InputType::Boolean => "`true` or `false`",
                 InputType::Number => "a number",
             };
-            diagnostics.push(errors::type_mismatch(value.span, expected, "another type", &format!("default of input `{name}`")));
+            diagnostics.push(errors::type_mismatch(
+                value.span,
+                expected,
+                "another type",
+                &format!("default of input `{name}`"),
+            ));
             return None;
         }
     };

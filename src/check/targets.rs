@@ -30,12 +30,29 @@ const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
     ("secrets", "`secret`"),
 ];
 /// Global keys of a `.gitlab-ci.yml` that a process block may set.
-const GITLAB_GLOBAL: &[&str] = &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
+const GITLAB_GLOBAL: &[&str] =
+    &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
 const GITLAB_GLOBAL_GENERATED: &[(&str, &str)] = &[("workflow", "`on`"), ("variables", "`env { }`")];
 /// Keys of a GitLab job that an activity block may set.
 const GITLAB_JOB: &[&str] = &[
-    "tags", "cache", "before_script", "after_script", "interruptible", "resource_group", "coverage", "id_tokens",
-    "hooks", "stage", "extends", "retry", "inherit", "release", "pages", "dependencies", "identity", "dast_configuration",
+    "tags",
+    "cache",
+    "before_script",
+    "after_script",
+    "interruptible",
+    "resource_group",
+    "coverage",
+    "id_tokens",
+    "hooks",
+    "stage",
+    "extends",
+    "retry",
+    "inherit",
+    "release",
+    "pages",
+    "dependencies",
+    "identity",
+    "dast_configuration",
 ];
 const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("script", "`step`"),
@@ -56,24 +73,35 @@ const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
 ];
 
 /// Splits process-level blocks per target, checking their keys.
-pub fn process_blocks(blocks: &[ast::TargetBlock], diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
-    let github = entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| None, diagnostics);
-    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
+pub fn process_blocks(
+    blocks: &[ast::TargetBlock],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
+    let github =
+        entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| None, diagnostics);
+    let gitlab =
+        entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
     (github, gitlab)
 }
 
 /// Splits activity-level blocks per target, checking their keys against the activity.
-pub fn activity_blocks(blocks: &[ast::TargetBlock], activity: &model::Activity, diagnostics: &mut Vec<Diagnostic>) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
+pub fn activity_blocks(
+    blocks: &[ast::TargetBlock],
+    activity: &model::Activity,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let github_outputs_generated = !activity.outputs.is_empty();
     let github_generated = |k: &str| (k == "outputs" && github_outputs_generated).then_some("`output`");
-    let github = entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
+    let github =
+        entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
     let tags_generated = !matches!(activity.runner, model::Runner::Linux);
     let gitlab_generated = |k: &str| match k {
         "tags" if tags_generated => Some("`runs_on`"),
         "retry" if activity.retry.is_some() => Some("`retry`"),
         _ => None,
     };
-    let gitlab = entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, gitlab_generated, diagnostics);
+    let gitlab =
+        entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, gitlab_generated, diagnostics);
     (github, gitlab)
 }
 

@@ -37,7 +37,10 @@ fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !skipped(e.file_name()));
+    let walker = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !skipped(e.file_name()));
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "flow") {
@@ -76,12 +79,17 @@ fn read(path: &Path, loaded: &mut Loaded) -> Result<(), String> {
         return Err(format!("cannot read `{name}`: it is a directory"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        let message = format!("`{name}` is {} MiB; flowc reads files of at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20);
+        let message =
+            format!("`{name}` is {} MiB; flowc reads files of at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20);
         return bad_content(loaded, name, message);
     }
     let bytes = std::fs::read(path).map_err(fail)?;
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return bad_content(loaded, name, format!("`{}` is a binary file (NUL byte at offset {at}), not a .flow source", display_name(path)));
+        return bad_content(
+            loaded,
+            name,
+            format!("`{}` is a binary file (NUL byte at offset {at}), not a .flow source", display_name(path)),
+        );
     }
     match String::from_utf8(bytes) {
         Ok(text) => {
@@ -100,6 +108,8 @@ fn read(path: &Path, loaded: &mut Loaded) -> Result<(), String> {
 /// Records a file whose contents cannot be compiled, as an error pointing at the file.
 fn bad_content(loaded: &mut Loaded, name: String, message: String) -> Result<(), String> {
     let id = loaded.sources.add(name, "");
-    loaded.diagnostics.push(Diagnostic::error("E0005", message, Span::new(id, 0, 0), "this file").with_help("flowc reads UTF-8 text files"));
+    loaded.diagnostics.push(
+        Diagnostic::error("E0005", message, Span::new(id, 0, 0), "this file").with_help("flowc reads UTF-8 text files"),
+    );
     Ok(())
 }

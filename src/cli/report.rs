@@ -16,7 +16,9 @@ impl Reporter {
         let color = match color {
             ColorArg::Always => true,
             ColorArg::Never => false,
-            ColorArg::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+            ColorArg::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            }
         };
         Reporter { format, color }
     }
@@ -35,7 +37,12 @@ impl Reporter {
             let warnings = diagnostics.len() - errors;
             let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             if errors > 0 {
-                let _ = writeln!(stderr, "error: could not compile: {}, {}", plural(errors, "error"), plural(warnings, "warning"));
+                let _ = writeln!(
+                    stderr,
+                    "error: could not compile: {}, {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                );
             } else if warnings > 0 {
                 let _ = writeln!(stderr, "warning: {} emitted", plural(warnings, "warning"));
             }

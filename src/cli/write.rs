@@ -14,7 +14,8 @@ pub fn all(dir: &Path, outputs: &[Output]) -> Result<usize, String> {
         if std::fs::read(&path).is_ok_and(|old| old == output.contents.as_bytes()) {
             continue;
         }
-        atomic_write(&path, output.contents.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        atomic_write(&path, output.contents.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         written += 1;
     }
     Ok(written)

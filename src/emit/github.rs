@@ -10,7 +10,9 @@ use super::yaml::Yaml;
 use super::{data, header, insert_some, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Activity, AllowFailure, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target, Triggers};
+use crate::model::{
+    Activity, AllowFailure, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target, Triggers,
+};
 use crate::source::SourceMap;
 
 const CHECKOUT: &str = "actions/checkout@v5";
@@ -92,7 +94,10 @@ fn triggers(t: &Triggers) -> Yaml {
         on.insert("pull_request", m);
     }
     if !t.schedules.is_empty() {
-        on.insert("schedule", Yaml::Seq(t.schedules.iter().map(|s| Yaml::map().with("cron", s.cron.as_str())).collect()));
+        on.insert(
+            "schedule",
+            Yaml::Seq(t.schedules.iter().map(|s| Yaml::map().with("cron", s.cron.as_str())).collect()),
+        );
     }
     let no_trigger = t.push.is_none() && t.pull_request.is_none() && t.schedules.is_empty();
     if t.manual.is_some() || no_trigger {
@@ -194,7 +199,8 @@ fn job(a: &Activity, process: &Process) -> Yaml {
         job.insert("env", env);
     }
     if !a.outputs.is_empty() {
-        let outputs = a.outputs.iter().map(|o| (o.clone(), Yaml::str(format!("${{{{ steps.flowc-outputs.outputs.{o} }}}}"))));
+        let outputs =
+            a.outputs.iter().map(|o| (o.clone(), Yaml::str(format!("${{{{ steps.flowc-outputs.outputs.{o} }}}}"))));
         job.insert("outputs", Yaml::Map(outputs.collect()));
     }
     for entry in &a.github {
@@ -217,7 +223,8 @@ fn runner(a: &Activity) -> Yaml {
     match &a.runner {
         Runner::Label(label) => Yaml::str(label.as_str()),
         Runner::Matrix(axis) => {
-            let values = a.matrix.iter().flat_map(|m| m.legs()).filter_map(|leg| leg.into_iter().find(|(k, _)| k == axis));
+            let values =
+                a.matrix.iter().flat_map(|m| m.legs()).filter_map(|leg| leg.into_iter().find(|(k, _)| k == axis));
             let mut map = serde_json::Map::new();
             for (_, value) in values {
                 let name = value.to_text();
@@ -236,8 +243,12 @@ fn runner(a: &Activity) -> Yaml {
 }
 
 fn strategy(m: &crate::model::Matrix) -> Yaml {
-    let mut matrix = Yaml::Map(m.axes.iter().map(|(axis, values)| (axis.clone(), Yaml::Seq(values.iter().map(data).collect()))).collect());
-    let combos = |list: &[crate::model::Combo]| Yaml::Seq(list.iter().map(|c| Yaml::Map(c.iter().map(|(k, v)| (k.clone(), data(v))).collect())).collect());
+    let mut matrix = Yaml::Map(
+        m.axes.iter().map(|(axis, values)| (axis.clone(), Yaml::Seq(values.iter().map(data).collect()))).collect(),
+    );
+    let combos = |list: &[crate::model::Combo]| {
+        Yaml::Seq(list.iter().map(|c| Yaml::Map(c.iter().map(|(k, v)| (k.clone(), data(v))).collect())).collect())
+    };
     if !m.include.is_empty() {
         matrix.insert("include", combos(&m.include));
     }
@@ -260,7 +271,9 @@ fn steps(a: &Activity) -> Vec<Yaml> {
             out.extend(downloads(a));
         }
         out.push(match &step.kind {
-            StepKind::Checkout => Yaml::map().with("uses", CHECKOUT).with("with", Yaml::map().with("persist-credentials", false)),
+            StepKind::Checkout => {
+                Yaml::map().with("uses", CHECKOUT).with("with", Yaml::map().with("persist-credentials", false))
+            }
             StepKind::Run(script) => Yaml::map().with("run", script.as_str()),
             StepKind::Uses { action, with } => {
                 let mut m = Yaml::map().with("uses", action.as_str());
@@ -277,15 +290,29 @@ fn steps(a: &Activity) -> Vec<Yaml> {
     for artifact in &a.produces {
         let tar = format!("$RUNNER_TEMP/flowc-artifact-{}.tar", artifact.name);
         let paths = artifact.paths.iter().map(|p| shell_path(p)).collect::<Vec<_>>().join(" ");
-        out.push(Yaml::map().with("name", format!("Pack artifact {}", artifact.name)).with("run", format!("tar -cf \"{tar}\" {paths}\n")));
+        out.push(
+            Yaml::map()
+                .with("name", format!("Pack artifact {}", artifact.name))
+                .with("run", format!("tar -cf \"{tar}\" {paths}\n")),
+        );
         let with = Yaml::map()
             .with("name", artifact.name.as_str())
             .with("path", format!("${{{{ runner.temp }}}}/flowc-artifact-{}.tar", artifact.name))
             .with("if-no-files-found", "error");
-        out.push(Yaml::map().with("name", format!("Upload artifact {}", artifact.name)).with("uses", UPLOAD).with("with", with));
+        out.push(
+            Yaml::map()
+                .with("name", format!("Upload artifact {}", artifact.name))
+                .with("uses", UPLOAD)
+                .with("with", with),
+        );
     }
     if !a.outputs.is_empty() {
-        out.push(Yaml::map().with("name", "Publish outputs").with("id", "flowc-outputs").with("run", "cat \"$FLOWC_OUTPUT\" >> \"$GITHUB_OUTPUT\"\n"));
+        out.push(
+            Yaml::map()
+                .with("name", "Publish outputs")
+                .with("id", "flowc-outputs")
+                .with("run", "cat \"$FLOWC_OUTPUT\" >> \"$GITHUB_OUTPUT\"\n"),
+        );
     }
     out
 }
@@ -293,8 +320,12 @@ fn steps(a: &Activity) -> Vec<Yaml> {
 fn downloads(a: &Activity) -> Vec<Yaml> {
     let mut out = Vec::new();
     for (artifact, _) in &a.consumes {
-        let with = Yaml::map().with("name", artifact.as_str()).with("path", format!("${{{{ runner.temp }}}}/flowc-artifacts/{artifact}"));
-        out.push(Yaml::map().with("name", format!("Download artifact {artifact}")).with("uses", DOWNLOAD).with("with", with));
+        let with = Yaml::map()
+            .with("name", artifact.as_str())
+            .with("path", format!("${{{{ runner.temp }}}}/flowc-artifacts/{artifact}"));
+        out.push(
+            Yaml::map().with("name", format!("Download artifact {artifact}")).with("uses", DOWNLOAD).with("with", with),
+        );
         let script = format!("tar -xf \"$RUNNER_TEMP/flowc-artifacts/{artifact}/flowc-artifact-{artifact}.tar\"\n");
         out.push(Yaml::map().with("name", format!("Unpack artifact {artifact}")).with("run", script));
     }

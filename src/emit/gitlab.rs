@@ -12,7 +12,9 @@ use super::yaml::Yaml;
 use super::{data, header, insert_some, source_names, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Activity, AllowFailure, Combo, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target};
+use crate::model::{
+    Activity, AllowFailure, Combo, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target,
+};
 use crate::source::SourceMap;
 
 /// The variable that picks a process for scheduled and hand-started pipelines when a file holds several.
@@ -48,8 +50,13 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         for entry in &process.gitlab {
             if let Some((_, other)) = seen.iter().find(|(k, _)| *k == entry.key) {
                 out.push(
-                    errors::cannot_express("gitlab", &format!("two processes setting the global key `{}`", entry.key), entry.span, "set it in one process only")
-                        .with_note(format!("process `{}` sets it too; all processes share one .gitlab-ci.yml", other.name)),
+                    errors::cannot_express(
+                        "gitlab",
+                        &format!("two processes setting the global key `{}`", entry.key),
+                        entry.span,
+                        "set it in one process only",
+                    )
+                    .with_note(format!("process `{}` sets it too; all processes share one .gitlab-ci.yml", other.name)),
                 );
             }
             seen.push((&entry.key, process));
@@ -64,7 +71,8 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
     let mut doc = Yaml::map();
     let workflow_rules: Vec<Yaml> = dedupe(model.processes.iter().flat_map(|p| trigger_rules(p, several)).collect());
     doc.insert("workflow", Yaml::map().with("rules", Yaml::Seq(workflow_rules)));
-    let inputs: Vec<(String, Yaml)> = model.processes.iter().flat_map(|p| p.inputs().iter().map(input_variable)).collect();
+    let inputs: Vec<(String, Yaml)> =
+        model.processes.iter().flat_map(|p| p.inputs().iter().map(input_variable)).collect();
     if !inputs.is_empty() {
         doc.insert("variables", Yaml::Map(dedupe_keys(inputs)));
     }
@@ -78,7 +86,10 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
             }
         }
     }
-    Output { path: ".gitlab-ci.yml".into(), contents: super::yaml::to_document(&doc, &header(&source_names(model, sources))) }
+    Output {
+        path: ".gitlab-ci.yml".into(),
+        contents: super::yaml::to_document(&doc, &header(&source_names(model, sources))),
+    }
 }
 
 fn dedupe(items: Vec<Yaml>) -> Vec<Yaml> {
@@ -146,7 +157,8 @@ fn trigger_rules(p: &Process, several: bool) -> Vec<Yaml> {
         out.push(rule(format!("$CI_PIPELINE_SOURCE == \"push\"{}", any(&refs)), &push.paths));
     }
     if let Some(pr) = &t.pull_request {
-        let refs: Vec<String> = pr.branches.iter().map(|b| ref_test("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", b)).collect();
+        let refs: Vec<String> =
+            pr.branches.iter().map(|b| ref_test("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", b)).collect();
         out.push(rule(format!("$CI_PIPELINE_SOURCE == \"merge_request_event\"{}", any(&refs)), &pr.paths));
     }
     if !t.schedules.is_empty() {
@@ -255,7 +267,9 @@ fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
 
 fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
     let runner = match &a.runner {
-        Runner::Matrix(axis) => Runner::named(&leg.iter().find(|(k, _)| k == axis).map(|(_, v)| v.to_text()).unwrap_or_default()),
+        Runner::Matrix(axis) => {
+            Runner::named(&leg.iter().find(|(k, _)| k == axis).map(|(_, v)| v.to_text()).unwrap_or_default())
+        }
         other => other.clone(),
     };
     match runner {
@@ -269,7 +283,9 @@ fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
 /// The job's rules, or `None` when the workflow rules alone decide.
 fn job_rules(p: &Process, a: &Activity, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
     let effective = upstream::effective_condition(p, a);
-    let condition = effective.as_ref().map(|c| rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through")));
+    let condition = effective.as_ref().map(|c| {
+        rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through"))
+    });
     if condition.is_none() && !manual && !several {
         return None;
     }

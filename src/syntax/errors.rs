@@ -35,8 +35,13 @@ pub fn too_deep(file: FileId, text: &str, limit: usize) -> Option<Diagnostic> {
                 if depth > limit {
                     let span = Span::new(file, i, i + 1);
                     return Some(
-                        Diagnostic::error(TOO_DEEP, "nested too deeply", span, format!("more than {limit} levels of brackets"))
-                            .with_note("flowc limits nesting so that no input can exhaust its stack"),
+                        Diagnostic::error(
+                            TOO_DEEP,
+                            "nested too deeply",
+                            span,
+                            format!("more than {limit} levels of brackets"),
+                        )
+                        .with_note("flowc limits nesting so that no input can exhaust its stack"),
                     );
                 }
             }
@@ -49,10 +54,7 @@ pub fn too_deep(file: FileId, text: &str, limit: usize) -> Option<Diagnostic> {
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> usize {
-    bytes[from.min(bytes.len())..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map_or(bytes.len(), |p| from + p)
+    bytes[from.min(bytes.len())..].windows(needle.len()).position(|w| w == needle).map_or(bytes.len(), |p| from + p)
 }
 
 fn skip_string(bytes: &[u8], start: usize) -> usize {

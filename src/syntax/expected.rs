@@ -36,7 +36,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_checkout | uses_step | kw_uses => "a step (a string, `checkout` or `uses`)",
         kw_with => "`with`",
         with_entry => "`name = value`",
-        matrix_axis | matrix_include | matrix_exclude | kw_include | kw_exclude => "a matrix axis, `include` or `exclude`",
+        matrix_axis | matrix_include | matrix_exclude | kw_include | kw_exclude => {
+            "a matrix axis, `include` or `exclude`"
+        }
         matrix_combo => "`{`",
         matrix_pair => "`axis = value`",
         matrix_value => "a value",
@@ -112,7 +114,8 @@ pub fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diagnostic 
 
 /// The length in bytes of the token starting `rest`: a word, or one character.
 fn token_len(rest: &str) -> usize {
-    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').map(char::len_utf8).sum();
+    let word: usize =
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').map(char::len_utf8).sum();
     if word > 0 {
         return word;
     }

@@ -404,7 +404,9 @@ impl Lowerer {
         let span = self.span(&pair);
         let value = pair.into_inner().next().expect("value");
         match value.as_rule() {
-            Rule::literal_list => Value { kind: ValueKind::List(value.into_inner().map(|v| self.literal(v)).collect()), span },
+            Rule::literal_list => {
+                Value { kind: ValueKind::List(value.into_inner().map(|v| self.literal(v)).collect()), span }
+            }
             _ => self.literal(value),
         }
     }
@@ -494,4 +496,3 @@ impl Lowerer {
         Expr { kind: build(items), span }
     }
 }
-

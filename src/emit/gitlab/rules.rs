@@ -41,7 +41,13 @@ pub fn translate(e: &Expr, leg: &Combo) -> Result<Rule, Unsupported> {
     for item in items {
         match &item.kind {
             K::Status(s) if when.is_none() => when = Some(*s),
-            K::Status(_) => return Err(unsupported(item.span, "two status functions in one condition", "keep one of `success()`, `failure()`, `always()`")),
+            K::Status(_) => {
+                return Err(unsupported(
+                    item.span,
+                    "two status functions in one condition",
+                    "keep one of `success()`, `failure()`, `always()`",
+                ))
+            }
             _ => rest.push(item),
         }
     }
@@ -107,12 +113,17 @@ fn fold(e: &Expr, leg: &Combo, negate: bool) -> Result<Folded, Unsupported> {
         K::StartsWith(a, b) => regex_match(a, b, true, negate, e.span, leg),
         K::Contains(a, b) => match &a.kind {
             K::List(items) => {
-                let options: Vec<Expr> = items.iter().map(|i| Expr { kind: K::Eq(Box::new(i.clone()), b.clone()), span: e.span }).collect();
+                let options: Vec<Expr> =
+                    items.iter().map(|i| Expr { kind: K::Eq(Box::new(i.clone()), b.clone()), span: e.span }).collect();
                 fold(&Expr { kind: K::Or(options), span: e.span }, leg, negate)
             }
             _ => regex_match(a, b, false, negate, e.span, leg),
         },
-        K::Status(_) => Err(unsupported(e.span, "a status function inside `||` or `!`", "on GitLab, combine `success()`, `failure()` or `always()` with the rest of the condition using `&&`")),
+        K::Status(_) => Err(unsupported(
+            e.span,
+            "a status function inside `||` or `!`",
+            "on GitLab, combine `success()`, `failure()` or `always()` with the rest of the condition using `&&`",
+        )),
         _ => Err(unsupported(e.span, "this condition", "write the condition as comparisons joined by `&&` and `||`")),
     }
 }
@@ -128,13 +139,24 @@ fn compare(a: &Expr, b: &Expr, equal: bool, span: Span, leg: &Combo) -> Result<F
     }
 }
 
-fn regex_match(a: &Expr, b: &Expr, anchored: bool, negate: bool, span: Span, leg: &Combo) -> Result<Folded, Unsupported> {
+fn regex_match(
+    a: &Expr,
+    b: &Expr,
+    anchored: bool,
+    negate: bool,
+    span: Span,
+    leg: &Combo,
+) -> Result<Folded, Unsupported> {
     let (Operand::Variable(var), Operand::Known(text)) = (operand(a, leg)?, operand(b, leg)?) else {
         if let (Operand::Known(x), Operand::Known(y)) = (operand(a, leg)?, operand(b, leg)?) {
             let holds = if anchored { x.starts_with(&y) } else { x.contains(&y) };
             return Ok(Folded::Const(holds != negate));
         }
-        return Err(unsupported(span, "this comparison", "GitLab can only match a CI variable against a constant text"));
+        return Err(unsupported(
+            span,
+            "this comparison",
+            "GitLab can only match a CI variable against a constant text",
+        ));
     };
     let op = if negate { "!~" } else { "=~" };
     Ok(Folded::Text(format!("{var} {op} /{}{}/", if anchored { "^" } else { "" }, escape_regex(&text))))
@@ -148,7 +170,11 @@ fn operand(e: &Expr, leg: &Combo) -> Result<Operand, Unsupported> {
         K::Event(ev) => Operand::Known(event_source(*ev).to_string()),
         K::Context(Context::Matrix(axis)) => Operand::Known(leg_value(leg, axis)),
         K::Context(Context::Output { .. }) => {
-            return Err(unsupported(e.span, "a condition on an activity's output", "GitLab decides `rules` before any job runs; test the output in a step instead"))
+            return Err(unsupported(
+                e.span,
+                "a condition on an activity's output",
+                "GitLab decides `rules` before any job runs; test the output in a step instead",
+            ))
         }
         K::Context(c) => Operand::Variable(variable(c)),
         _ => return Err(unsupported(e.span, "this value in a comparison", "compare a context with a constant")),
@@ -189,7 +215,11 @@ fn string(s: &str, span: Span) -> Result<String, Unsupported> {
     } else if !s.contains('\'') {
         Ok(format!("'{s}'"))
     } else {
-        Err(unsupported(span, "a string with both kinds of quotes in a condition", "GitLab rules have no escapes; avoid `\"` or `'`"))
+        Err(unsupported(
+            span,
+            "a string with both kinds of quotes in a condition",
+            "GitLab rules have no escapes; avoid `\"` or `'`",
+        ))
     }
 }
 
