@@ -177,6 +177,14 @@ impl Resolver<'_, '_> {
         };
         let mut out = Vec::new();
         for (e, t) in resolved {
+            if !matches!(e.kind, M::Str(_) | M::Num(_) | M::Bool(_) | M::Event(_)) {
+                let message = "list items must be constants";
+                self.diagnostics.push(
+                    Diagnostic::error(errors::NOT_A_VALUE, message, e.span, "not a constant")
+                        .with_help("compare each value separately: `a == x || b == x`"),
+                );
+                return None;
+            }
             out.push(self.expect(e, &t, first.clone(), "list items must all have one type")?);
         }
         Some((Expr { kind: M::List(out), span }, Type::List(Box::new(first))))
