@@ -15,10 +15,7 @@ use support::{fake_secret, Tools};
 
 /// Writes `contents` to `<fresh tempdir>/<name>`; keep the TempDir alive.
 fn write_tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::Builder::new()
-        .prefix("flowc-harness-")
-        .tempdir()
-        .unwrap();
+    let dir = tempfile::Builder::new().prefix("flowc-harness-").tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, contents).unwrap();
     (dir, path)
@@ -92,12 +89,7 @@ fn github_unknown_job_key_fails_both_validators() {
     // Schema check and actionlint both report it.
     expect_err(
         tools.validate_github(&wf),
-        &[
-            "check-jsonschema",
-            "'timeout' was unexpected",
-            "actionlint",
-            "unexpected key \"timeout\"",
-        ],
+        &["check-jsonschema", "'timeout' was unexpected", "actionlint", "unexpected key \"timeout\""],
     );
 }
 
@@ -107,23 +99,15 @@ fn github_needs_on_missing_job_fails() {
     let bad = GH_VALID.replace("    needs: build\n", "    needs: biuld\n");
     let (_d, wf) = write_tmp("bad-needs.yml", &bad);
     // Only actionlint knows about job graphs; the schema accepts it.
-    let err = expect_err(
-        tools.validate_github(&wf),
-        &["needs job \"biuld\" which does not exist"],
-    );
-    assert!(
-        !err.contains("check-jsonschema"),
-        "schema should accept it:\n{err}"
-    );
+    let err = expect_err(tools.validate_github(&wf), &["needs job \"biuld\" which does not exist"]);
+    assert!(!err.contains("check-jsonschema"), "schema should accept it:\n{err}");
 }
 
 #[test]
 fn github_shellcheck_is_really_active() {
     let tools = Tools::require();
-    let bad = GH_VALID.replace(
-        "      - run: echo testing\n",
-        "      - run: for f in $(ls *.txt); do echo \"$f\"; done\n",
-    );
+    let bad =
+        GH_VALID.replace("      - run: echo testing\n", "      - run: for f in $(ls *.txt); do echo \"$f\"; done\n");
     let (_d, wf) = write_tmp("bad-shell.yml", &bad);
     expect_err(tools.validate_github(&wf), &["SC2045", "[shellcheck]"]);
 }
@@ -133,9 +117,7 @@ fn yamllint_rejects_duplicate_keys_and_accepts_bare_on() {
     let tools = Tools::require();
     let bare_on = GH_VALID.replace("\"on\":", "on:");
     let (_d, ok) = write_tmp("bare-on.yml", &bare_on);
-    tools
-        .yamllint(&ok)
-        .expect("bare `on:` is allowed by our config");
+    tools.yamllint(&ok).expect("bare `on:` is allowed by our config");
     let dup = GH_VALID.replace("  test:\n", "  build:\n");
     let (_d2, bad) = write_tmp("dup.yml", &dup);
     expect_err(tools.yamllint(&bad), &["key-duplicates"]);
@@ -179,15 +161,9 @@ fn gitlab_valid_pipeline_passes_all_checks() {
 #[test]
 fn gitlab_unknown_job_key_fails() {
     let tools = Tools::require();
-    let bad = GL_VALID.replace(
-        "  script:\n    - cat dist/out.txt\n",
-        "  scripts:\n    - cat dist/out.txt\n",
-    );
+    let bad = GL_VALID.replace("  script:\n    - cat dist/out.txt\n", "  scripts:\n    - cat dist/out.txt\n");
     let (_d, f) = write_tmp(".gitlab-ci.yml", &bad);
-    expect_err(
-        tools.validate_gitlab(&f),
-        &["check-jsonschema", "'scripts' was unexpected"],
-    );
+    expect_err(tools.validate_gitlab(&f), &["check-jsonschema", "'scripts' was unexpected"]);
 }
 
 #[test]
@@ -196,17 +172,8 @@ fn gitlab_needs_on_missing_job_fails() {
     let bad = GL_VALID.replace("needs: [build]\n", "needs: [biuld]\n");
     let (_d, f) = write_tmp(".gitlab-ci.yml", &bad);
     // The schema accepts it; gitlab-ci-local catches it.
-    let err = expect_err(
-        tools.validate_gitlab(&f),
-        &[
-            "gitlab-ci-local",
-            "needs: [biuld] for test could not be found",
-        ],
-    );
-    assert!(
-        !err.contains("check-jsonschema"),
-        "schema should accept it:\n{err}"
-    );
+    let err = expect_err(tools.validate_gitlab(&f), &["gitlab-ci-local", "needs: [biuld] for test could not be found"]);
+    assert!(!err.contains("check-jsonschema"), "schema should accept it:\n{err}");
 }
 
 // ---------------------------------------------------------------------------
@@ -251,11 +218,7 @@ fn gitlab_run_passes_artifacts_in_order() {
     let tools = Tools::require();
     let (_d, f) = write_tmp(".gitlab-ci.yml", GL_ABC);
     tools.validate_gitlab(&f).expect("valid");
-    let r = tools.run_gitlab(
-        &f,
-        &[("input.txt", "input file content\n")],
-        &["--variable", "MODE=fast"],
-    );
+    let r = tools.run_gitlab(&f, &[("input.txt", "input file content\n")], &["--variable", "MODE=fast"]);
     assert!(r.success, "{r}");
     assert!(r.ran_before("a", "b"), "{r}");
     assert!(r.ran_before("b", "c"), "{r}");
@@ -408,10 +371,7 @@ fn github_run_passes_artifacts_in_order() {
     let legs: Vec<&str> = r.legs("m").iter().map(|j| j.name.as_str()).collect();
     assert_eq!(legs.len(), 2, "{r}");
     assert!(r.ran("m (os=macos-latest, tool=stable)"), "{r}");
-    assert!(
-        r.log_contains("m (os=ubuntu-latest, tool=stable)", "leg ubuntu-latest"),
-        "{r}"
-    );
+    assert!(r.log_contains("m (os=ubuntu-latest, tool=stable)", "leg ubuntu-latest"), "{r}");
     assert_eq!(r.jobs_matching("m (").len(), 2, "{r}");
 }
 
@@ -556,20 +516,11 @@ fn github_artifact_stubs_behave_like_the_real_actions() {
     assert!(!missing.passed, "if-no-files-found: error must fail: {r}");
     assert!(missing.output.contains("No files were found"), "{r}");
     assert!(r.job("missing-upload-warn").passed, "default is warn: {r}");
-    assert!(
-        r.log_contains("missing-upload-warn", "::warning::No files were found"),
-        "{r}"
-    );
+    assert!(r.log_contains("missing-upload-warn", "::warning::No files were found"), "{r}");
     assert!(!r.job("duplicate").passed, "same name twice must fail: {r}");
     assert!(r.log_contains("duplicate", "already uploaded"), "{r}");
     assert!(!r.job("missing-download").passed, "{r}");
-    assert!(
-        r.log_contains(
-            "missing-download",
-            "Artifact not found for name: never-uploaded"
-        ),
-        "{r}"
-    );
+    assert!(r.log_contains("missing-download", "Artifact not found for name: never-uploaded"), "{r}");
 }
 
 #[test]
@@ -594,10 +545,28 @@ jobs:
     // ...but a label computed by an expression is not, and act would skip it
     // with exit 0: the harness reports that as a failure.
     assert!(!r.success, "{r}");
-    assert!(
-        r.skipped_platforms.iter().any(|s| s.starts_with("dynamic")),
-        "{r}"
-    );
+    assert!(r.skipped_platforms.iter().any(|s| s.starts_with("dynamic")), "{r}");
+}
+
+#[test]
+fn github_steps_see_no_tty_like_on_github() {
+    let tools = Tools::require();
+    let wf_text = r#"name: harness-tty
+"on": push
+jobs:
+  tty:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          if [ -t 1 ]; then echo "stdout is a tty"; else echo "stdout is not a tty"; fi
+"#;
+    let (_d, wf) = write_tmp("tty.yml", wf_text);
+    let r = tools.run_github(&wf, "push", &[], &[]);
+    assert!(r.success, "{r}");
+    // On root machines act runs without ptys (see Tools::act_command), which
+    // also keeps the output of failing steps from being lost.
+    let expected = if support::no_pty_available() { "stdout is not a tty" } else { "stdout is a tty" };
+    assert!(r.log_contains("tty", expected), "{r}");
 }
 
 #[test]
@@ -617,11 +586,7 @@ fn exec_time_box_kills_the_whole_process_group() {
     let flag = marker.path().join("survived");
     let script = format!("(sleep 3; touch '{}') & sleep 30", flag.display());
     let start = Instant::now();
-    let r = support::exec(
-        Command::new("bash").arg("-c").arg(&script),
-        Duration::from_millis(300),
-        true,
-    );
+    let r = support::exec(Command::new("bash").arg("-c").arg(&script), Duration::from_millis(300), true);
     assert!(r.timed_out);
     assert!(start.elapsed() < Duration::from_secs(5));
     std::thread::sleep(Duration::from_millis(3500));

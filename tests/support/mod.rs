@@ -40,14 +40,7 @@ pub const MIN_SECRET_LEN: usize = 16;
 const INSTALL_HINT: &str = "run `bash scripts/install-tools.sh` from the repo root \
      (it installs the pinned validators into .tools/, or into $FLOWC_TOOLS when set)";
 
-const PY_BINS: &[&str] = &[
-    "check-jsonschema",
-    "actionlint",
-    "shellcheck",
-    "yamllint",
-    "zizmor",
-    "act",
-];
+const PY_BINS: &[&str] = &["check-jsonschema", "actionlint", "shellcheck", "yamllint", "zizmor", "act"];
 const GITLAB_CI_LOCAL: &str = "npm/node_modules/.bin/gitlab-ci-local";
 
 /// The repository root (where Cargo.toml is).
@@ -100,11 +93,7 @@ impl Tools {
             }
         }
         if !missing.is_empty() {
-            panic!(
-                "external test tools are missing:\n  - {}\n{}",
-                missing.join("\n  - "),
-                INSTALL_HINT
-            );
+            panic!("external test tools are missing:\n  - {}\n{}", missing.join("\n  - "), INSTALL_HINT);
         }
         tools
     }
@@ -146,14 +135,8 @@ impl Tools {
             .arg("-pyflakes=")
             .arg(&workflow);
         let r = exec(&mut cmd, CHECK_TIMEOUT, false);
-        if let Some(line) = r
-            .err
-            .lines()
-            .find(|l| l.contains("Rule \"shellcheck\" was disabled"))
-        {
-            problems.push(format!(
-                "actionlint: shellcheck integration is disabled ({line}); {INSTALL_HINT}"
-            ));
+        if let Some(line) = r.err.lines().find(|l| l.contains("Rule \"shellcheck\" was disabled")) {
+            problems.push(format!("actionlint: shellcheck integration is disabled ({line}); {INSTALL_HINT}"));
         }
         if r.timed_out || r.code != Some(0) {
             let findings: Vec<&str> = r
@@ -162,11 +145,7 @@ impl Tools {
                 .chain(r.err.lines().filter(|l| !l.starts_with("verbose:")))
                 .filter(|l| !l.trim().is_empty())
                 .collect();
-            problems.push(format!(
-                "actionlint ({}):\n{}",
-                r.status(),
-                indent(&findings.join("\n"))
-            ));
+            problems.push(format!("actionlint ({}):\n{}", r.status(), indent(&findings.join("\n"))));
         }
         if problems.is_empty() {
             Ok(())
@@ -190,18 +169,10 @@ impl Tools {
         scratch.git_init("https://gitlab.example.invalid/flowc/generated.git");
         for mode in ["--list-all", "--validate-dependency-chain"] {
             let mut cmd = Command::new(self.gitlab_ci_local());
-            cmd.current_dir(&scratch.repo)
-                .arg("--color=false")
-                .arg("--home")
-                .arg(&scratch.home)
-                .arg(mode);
+            cmd.current_dir(&scratch.repo).arg("--color=false").arg("--home").arg(&scratch.home).arg(mode);
             let r = exec(&mut cmd, CHECK_TIMEOUT, true);
             if r.timed_out || r.code != Some(0) {
-                problems.push(format!(
-                    "gitlab-ci-local {mode} ({}):\n{}",
-                    r.status(),
-                    indent(r.out.trim_end())
-                ));
+                problems.push(format!("gitlab-ci-local {mode} ({}):\n{}", r.status(), indent(r.out.trim_end())));
                 break;
             }
         }
@@ -217,19 +188,10 @@ impl Tools {
     pub fn yamllint(&self, file: &Path) -> Result<(), String> {
         let config = repo_root().join("tests/support/yamllint.yml");
         let mut cmd = Command::new(self.py("yamllint"));
-        cmd.arg("-s")
-            .arg("-f")
-            .arg("parsable")
-            .arg("-c")
-            .arg(&config)
-            .arg(absolute(file));
+        cmd.arg("-s").arg("-f").arg("parsable").arg("-c").arg(&config).arg(absolute(file));
         let r = exec(&mut cmd, CHECK_TIMEOUT, true);
         if r.timed_out || r.code != Some(0) {
-            Err(format!(
-                "yamllint ({}):\n{}",
-                r.status(),
-                indent(r.out.trim_end())
-            ))
+            Err(format!("yamllint ({}):\n{}", r.status(), indent(r.out.trim_end())))
         } else {
             Ok(())
         }
@@ -241,29 +203,14 @@ impl Tools {
     /// `Err` carries the findings (plain format).
     pub fn zizmor(&self, workflow: &Path, extra_args: &[&str]) -> Result<(), String> {
         let mut cmd = Command::new(self.py("zizmor"));
-        cmd.args([
-            "--offline",
-            "--strict-collection",
-            "--no-progress",
-            "--color",
-            "never",
-            "--format",
-            "plain",
-        ]);
-        if !extra_args
-            .iter()
-            .any(|a| *a == "--config" || a.starts_with("--config="))
-        {
+        cmd.args(["--offline", "--strict-collection", "--no-progress", "--color", "never", "--format", "plain"]);
+        if !extra_args.iter().any(|a| *a == "--config" || a.starts_with("--config=")) {
             cmd.arg("--no-config");
         }
         cmd.args(extra_args).arg(absolute(workflow));
         let r = exec(&mut cmd, CHECK_TIMEOUT, true);
         if r.timed_out || r.code != Some(0) {
-            Err(format!(
-                "zizmor ({}):\n{}",
-                r.status(),
-                indent(r.out.trim_end())
-            ))
+            Err(format!("zizmor ({}):\n{}", r.status(), indent(r.out.trim_end())))
         } else {
             Ok(())
         }
@@ -297,10 +244,7 @@ impl Tools {
         report.timed_out = r.timed_out;
         report.success = r.code == Some(0) && !r.timed_out;
         if r.timed_out {
-            report.log.push_str(&format!(
-                "\n[harness] gitlab-ci-local killed after {} s\n",
-                RUN_TIMEOUT.as_secs()
-            ));
+            report.log.push_str(&format!("\n[harness] gitlab-ci-local killed after {} s\n", RUN_TIMEOUT.as_secs()));
         }
         report.workdir = scratch.root.path().to_path_buf();
         report.scratch = scratch.finish();
@@ -319,21 +263,11 @@ impl Tools {
     /// secret values must be at least [`MIN_SECRET_LEN`] long (use
     /// [`fake_secret`]), because act masks every occurrence of a secret's
     /// value in the log.
-    pub fn run_github(
-        &self,
-        workflow: &Path,
-        event: &str,
-        files: &[(&str, &str)],
-        args: &[&str],
-    ) -> RunReport {
+    pub fn run_github(&self, workflow: &Path, event: &str, files: &[(&str, &str)], args: &[&str]) -> RunReport {
         check_secret_args(args);
         let workflow = absolute(workflow);
         let content = read(&workflow);
-        let file_name = workflow
-            .file_name()
-            .and_then(OsStr::to_str)
-            .unwrap_or("workflow.yml")
-            .to_string();
+        let file_name = workflow.file_name().and_then(OsStr::to_str).unwrap_or("workflow.yml").to_string();
         let wf_rel = format!(".github/workflows/{file_name}");
 
         let scratch = Scratch::new("flowc-act-run-");
@@ -347,7 +281,7 @@ impl Tools {
         let none = scratch.root.path().join("none");
         let stubs = repo_root().join("tests/support/act-stubs");
 
-        let mut cmd = Command::new(self.py("act"));
+        let mut cmd = self.act_command();
         cmd.current_dir(&scratch.repo)
             .arg(event)
             .arg("-W")
@@ -366,15 +300,9 @@ impl Tools {
             .arg("--input-file")
             .arg(none.join("input"))
             .arg("--local-repository")
-            .arg(format!(
-                "{UPLOAD_ARTIFACT_REF}={}",
-                stubs.join("upload-artifact").display()
-            ))
+            .arg(format!("{UPLOAD_ARTIFACT_REF}={}", stubs.join("upload-artifact").display()))
             .arg("--local-repository")
-            .arg(format!(
-                "{DOWNLOAD_ARTIFACT_REF}={}",
-                stubs.join("download-artifact").display()
-            ))
+            .arg(format!("{DOWNLOAD_ARTIFACT_REF}={}", stubs.join("download-artifact").display()))
             .arg("--env")
             .arg(format!("ACT_STUB_ARTIFACTS={}", artifacts.display()));
         for label in runner_labels(&content) {
@@ -387,10 +315,12 @@ impl Tools {
         report.timed_out = r.timed_out;
         report.success = r.code == Some(0) && !r.timed_out && report.skipped_platforms.is_empty();
         if r.timed_out {
-            report.log.push_str(&format!(
-                "\n[harness] act killed after {} s\n",
-                RUN_TIMEOUT.as_secs()
-            ));
+            report.log.push_str(&format!("\n[harness] act killed after {} s\n", RUN_TIMEOUT.as_secs()));
+        }
+        if !no_pty_available() {
+            report.log.push_str(
+                "\n[harness] act ran with ptys (no root/unshare): the last output of a failing step may be missing\n",
+            );
         }
         if !report.skipped_platforms.is_empty() {
             report.log.push_str(&format!(
@@ -404,20 +334,34 @@ impl Tools {
         report
     }
 
+    /// The command that starts act.
+    ///
+    /// act's host mode runs each step on a pseudo-terminal and, when a step
+    /// fails, returns without waiting for the pty reader: the last lines a
+    /// failing step printed (often its error message) are sometimes lost
+    /// (measured: 7 of 270 messages under parallel load). When we may, act
+    /// therefore runs in a private mount namespace where /dev/ptmx is
+    /// /dev/null, so opening a pty fails and act falls back to plain pipes,
+    /// which it waits for. Steps then see no TTY, as on GitHub's runners.
+    pub fn act_command(&self) -> Command {
+        if no_pty_available() {
+            let mut cmd = Command::new("unshare");
+            cmd.args(["-m", "--propagation", "private", "sh", "-c"])
+                .arg("mount --bind /dev/null /dev/ptmx && exec \"$@\"")
+                .arg("act-no-pty")
+                .arg(self.py("act"));
+            cmd
+        } else {
+            Command::new(self.py("act"))
+        }
+    }
+
     fn check_jsonschema(&self, schema: &str, file: &Path) -> Result<(), String> {
         let mut cmd = Command::new(self.py("check-jsonschema"));
-        cmd.arg("--color")
-            .arg("never")
-            .arg("--builtin-schema")
-            .arg(schema)
-            .arg(file);
+        cmd.arg("--color").arg("never").arg("--builtin-schema").arg(schema).arg(file);
         let r = exec(&mut cmd, CHECK_TIMEOUT, true);
         if r.timed_out || r.code != Some(0) {
-            Err(format!(
-                "check-jsonschema {schema} ({}):\n{}",
-                r.status(),
-                indent(r.out.trim_end())
-            ))
+            Err(format!("check-jsonschema {schema} ({}):\n{}", r.status(), indent(r.out.trim_end())))
         } else {
             Ok(())
         }
@@ -495,10 +439,7 @@ impl RunReport {
 
     /// All jobs whose name starts with `prefix`.
     pub fn jobs_matching(&self, prefix: &str) -> Vec<&JobRun> {
-        self.jobs
-            .iter()
-            .filter(|j| j.name.starts_with(prefix))
-            .collect()
+        self.jobs.iter().filter(|j| j.name.starts_with(prefix)).collect()
     }
 
     /// The job `base` itself plus its matrix legs (`base (..)` for act,
@@ -508,9 +449,7 @@ impl RunReport {
             .iter()
             .filter(|j| {
                 j.name == base
-                    || j.name
-                        .strip_prefix(base)
-                        .is_some_and(|rest| rest.starts_with(" (") || rest.starts_with(": ["))
+                    || j.name.strip_prefix(base).is_some_and(|rest| rest.starts_with(" (") || rest.starts_with(": ["))
             })
             .collect()
     }
@@ -550,11 +489,7 @@ impl fmt::Display for RunReport {
         )?;
         writeln!(f, "jobs seen:")?;
         for j in &self.jobs {
-            let fin = if j.finished == usize::MAX {
-                "never".to_string()
-            } else {
-                j.finished.to_string()
-            };
+            let fin = if j.finished == usize::MAX { "never".to_string() } else { j.finished.to_string() };
             writeln!(
                 f,
                 "  {:<30} started={:<4} finished={:<5} passed={}{}",
@@ -562,11 +497,7 @@ impl fmt::Display for RunReport {
                 j.started,
                 fin,
                 j.passed,
-                if j.allowed_failure {
-                    " (allowed failure)"
-                } else {
-                    ""
-                }
+                if j.allowed_failure { " (allowed failure)" } else { "" }
             )?;
         }
         writeln!(f, "----- log -----\n{}----- end of log -----", self.log)
@@ -594,9 +525,11 @@ fn parse_gitlab_log(out: &str) -> RunReport {
     report.log = out.to_string();
     for (i, line) in out.lines().enumerate() {
         // Lines printed by a known job's script never define a job.
-        if let Some(j) = report.jobs.iter_mut().find(|j| {
-            line.starts_with(&format!("{} > ", j.name)) || line == format!("{} >", j.name)
-        }) {
+        if let Some(j) = report
+            .jobs
+            .iter_mut()
+            .find(|j| line.starts_with(&format!("{} > ", j.name)) || line == format!("{} >", j.name))
+        {
             let text = line[j.name.len()..].trim_start_matches(' ');
             let text = text.strip_prefix('>').unwrap_or(text);
             let text = text.strip_prefix(' ').unwrap_or(text);
@@ -696,10 +629,7 @@ fn parse_act_log(out: &str) -> RunReport {
             let legs: Vec<String> = matrix.iter().map(|(k, v)| format!("{k}={v}")).collect();
             format!("{id} ({})", legs.join(", "))
         };
-        let raw = rec
-            .get("raw_output")
-            .and_then(|r| r.as_bool())
-            .unwrap_or(false);
+        let raw = rec.get("raw_output").and_then(|r| r.as_bool()).unwrap_or(false);
         if raw {
             log.push_str(&format!("[{name}] | {msg_trim}\n"));
         } else {
@@ -711,9 +641,7 @@ fn parse_act_log(out: &str) -> RunReport {
         }
 
         if msg.contains("Skipping unsupported platform") {
-            report
-                .skipped_platforms
-                .push(format!("{name}: {}", msg.trim()));
+            report.skipped_platforms.push(format!("{name}: {}", msg.trim()));
             continue;
         }
         let pos = match report.jobs.iter().position(|j| j.name == name) {
@@ -733,8 +661,7 @@ fn parse_act_log(out: &str) -> RunReport {
         };
         let job = &mut report.jobs[pos];
         if raw || is_workflow_command(msg) {
-            job.output
-                .push_str(if raw { msg } else { msg.trim_start() });
+            job.output.push_str(if raw { msg } else { msg.trim_start() });
             if !job.output.ends_with('\n') {
                 job.output.push('\n');
             }
@@ -804,14 +731,34 @@ fn runner_labels(workflow: &str) -> Vec<String> {
     labels
 }
 
+/// Whether act can be run with ptys disabled (see [`Tools::act_command`]):
+/// needs root and `unshare`. Probed once per test binary.
+pub fn no_pty_available() -> bool {
+    static PROBE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PROBE.get_or_init(|| {
+        if find_on_path("unshare").is_none() {
+            return false;
+        }
+        let mut cmd = Command::new("unshare");
+        cmd.args(["-m", "--propagation", "private", "sh", "-c"])
+            .arg("mount --bind /dev/null /dev/ptmx && ! test -t 0 < /dev/ptmx 2>/dev/null");
+        let r = exec(&mut cmd, Duration::from_secs(10), true);
+        let ok = r.code == Some(0);
+        if !ok {
+            eprintln!(
+                "[support] cannot hide /dev/ptmx from act (needs root + unshare): \
+                 output of failing act steps may occasionally be lost ({})",
+                r.out.trim()
+            );
+        }
+        ok
+    })
+}
+
 fn check_secret_args(args: &[&str]) {
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let value = if *a == "-s" || *a == "--secret" {
-            it.next().copied()
-        } else {
-            a.strip_prefix("--secret=")
-        };
+        let value = if *a == "-s" || *a == "--secret" { it.next().copied() } else { a.strip_prefix("--secret=") };
         if let Some(v) = value {
             if let Some((name, val)) = v.split_once('=') {
                 assert!(
@@ -836,10 +783,7 @@ struct Scratch {
 
 impl Scratch {
     fn new(prefix: &str) -> Scratch {
-        let root = tempfile::Builder::new()
-            .prefix(prefix)
-            .tempdir()
-            .expect("create scratch dir");
+        let root = tempfile::Builder::new().prefix(prefix).tempdir().expect("create scratch dir");
         let repo = root.path().join("repo");
         let home = root.path().join("home");
         fs::create_dir_all(&repo).expect("create scratch repo");
@@ -896,11 +840,7 @@ impl Scratch {
         git(&["commit", "-q", "--allow-empty", "-m", "generated"]);
         git(&["remote", "add", "origin", remote]);
         git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
-        git(&[
-            "symbolic-ref",
-            "refs/remotes/origin/HEAD",
-            "refs/remotes/origin/main",
-        ]);
+        git(&["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"]);
     }
 
     /// Keeps the directory on disk when FLOWC_KEEP_SCRATCH is set.
@@ -946,11 +886,8 @@ impl Exec {
 pub fn exec(cmd: &mut Command, timeout: Duration, merge: bool) -> Exec {
     let mut out_f = tempfile::tempfile().expect("temp file for output");
     let mut err_f = tempfile::tempfile().expect("temp file for output");
-    let stderr_target = if merge {
-        out_f.try_clone().expect("dup output file")
-    } else {
-        err_f.try_clone().expect("dup output file")
-    };
+    let stderr_target =
+        if merge { out_f.try_clone().expect("dup output file") } else { err_f.try_clone().expect("dup output file") };
     cmd.stdin(Stdio::null())
         .stdout(out_f.try_clone().expect("dup output file"))
         .stderr(stderr_target)
@@ -958,9 +895,7 @@ pub fn exec(cmd: &mut Command, timeout: Duration, merge: bool) -> Exec {
         .env_remove("FORCE_COLOR")
         .process_group(0);
     let program = format!("{:?}", cmd.get_program());
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e}; {INSTALL_HINT}"));
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {program}: {e}; {INSTALL_HINT}"));
     let start = Instant::now();
     let mut timed_out = false;
     let status = loop {
@@ -990,17 +925,8 @@ pub fn exec(cmd: &mut Command, timeout: Duration, merge: bool) -> Exec {
         String::from_utf8_lossy(&buf).into_owned()
     };
     let out = read_all(&mut out_f);
-    let err = if merge {
-        String::new()
-    } else {
-        read_all(&mut err_f)
-    };
-    Exec {
-        code: status.code(),
-        timed_out,
-        out,
-        err,
-    }
+    let err = if merge { String::new() } else { read_all(&mut err_f) };
+    Exec { code: status.code(), timed_out, out, err }
 }
 
 // ---------------------------------------------------------------------------
@@ -1019,11 +945,7 @@ fn read(p: &Path) -> String {
 }
 
 fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("    {l}\n"))
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+    s.lines().map(|l| format!("    {l}\n")).collect::<String>().trim_end().to_string()
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -1032,9 +954,6 @@ fn is_executable(p: &Path) -> bool {
 }
 
 fn find_on_path(prog: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(prog))
-            .find(|p| is_executable(p))
-    })
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(prog)).find(|p| is_executable(p)))
 }
