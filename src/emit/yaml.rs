@@ -294,10 +294,7 @@ fn render_body(value: &Yaml) -> String {
 /// one already; this only guards the invariant).
 fn with_single_final_newline(mut text: String) -> String {
     let trimmed = text.trim_end_matches('\n').len();
-    debug_assert!(
-        text.len() - trimmed <= 1,
-        "trailing blank lines would change a value"
-    );
+    debug_assert!(text.len() - trimmed <= 1, "trailing blank lines would change a value");
     if text.len() == trimmed {
         text.push('\n');
     }
@@ -318,11 +315,7 @@ impl Serialize for Yaml {
     /// settings of [`to_document`], which also renders the header and checks
     /// the keys; the value is taken to be the last thing in the document.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Node {
-            value: self,
-            at_end: true,
-        }
-        .serialize(serializer)
+        Node { value: self, at_end: true }.serialize(serializer)
     }
 }
 
@@ -333,9 +326,7 @@ impl Serialize for Node<'_> {
             Yaml::Bool(b) => serializer.serialize_bool(*b),
             Yaml::Int(n) => serializer.serialize_i64(*n),
             Yaml::Float(x) => serializer.serialize_f64(*x),
-            Yaml::Str(s) if needs_double_quotes(s, self.at_end) => {
-                DoubleQuoted(s.as_str()).serialize(serializer)
-            }
+            Yaml::Str(s) if needs_double_quotes(s, self.at_end) => DoubleQuoted(s.as_str()).serialize(serializer),
             Yaml::Str(s) => serializer.serialize_str(s),
             Yaml::Seq(items) => self.serialize_seq(items, serializer),
             Yaml::Map(entries) => self.serialize_map(entries, serializer),
@@ -344,34 +335,20 @@ impl Serialize for Node<'_> {
 }
 
 impl Node<'_> {
-    fn serialize_seq<S: Serializer>(
-        &self,
-        items: &[Yaml],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize_seq<S: Serializer>(&self, items: &[Yaml], serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(items.len()))?;
         for (i, item) in items.iter().enumerate() {
             let last = self.at_end && i + 1 == items.len();
-            seq.serialize_element(&Node {
-                value: item,
-                at_end: last,
-            })?;
+            seq.serialize_element(&Node { value: item, at_end: last })?;
         }
         seq.end()
     }
 
-    fn serialize_map<S: Serializer>(
-        &self,
-        entries: &[(String, Yaml)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize_map<S: Serializer>(&self, entries: &[(String, Yaml)], serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(entries.len()))?;
         for (i, (key, item)) in entries.iter().enumerate() {
             let last = self.at_end && i + 1 == entries.len();
-            let value = Node {
-                value: item,
-                at_end: last,
-            };
+            let value = Node { value: item, at_end: last };
             if is_merge_key(key, item) {
                 map.serialize_entry(&Tagged(key.as_str(), Some(STR_TAG.to_owned())), &value)?;
             } else {
@@ -427,9 +404,7 @@ fn block_passes_yamllint(s: &str, at_end: bool) -> bool {
 /// indentation space is expected") unless it has an indentation indicator,
 /// and serde-saphyr only writes one for leading spaces.
 fn first_line_starts_with_tab(s: &str) -> bool {
-    s.split('\n')
-        .find(|line| !line.is_empty())
-        .is_some_and(|line| line.starts_with('\t'))
+    s.split('\n').find(|line| !line.is_empty()).is_some_and(|line| line.starts_with('\t'))
 }
 
 /// Single-line strings that Ruby's Psych (GitLab's YAML 1.1 reader) turns
@@ -452,10 +427,9 @@ fn looks_numeric(s: &str) -> bool {
     let starts_like_number = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
     starts_like_number
         && unsigned.chars().any(|c| c.is_ascii_digit())
-        && unsigned.chars().all(|c| {
-            c.is_ascii_hexdigit()
-                || matches!(c, 'x' | 'X' | 'o' | 'O' | '.' | ',' | '_' | ':' | '+' | '-')
-        })
+        && unsigned
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '.' | ',' | '_' | ':' | '+' | '-'))
 }
 
 /// An optional `-`, four digits and a `-` (every date and time starts so).
@@ -496,10 +470,7 @@ mod tests {
                         ),
                 ),
             )
-            .with(
-                "matrix",
-                vec![Yaml::from(vec![Yaml::from(1), Yaml::from(2)])],
-            );
+            .with("matrix", vec![Yaml::from(vec![Yaml::from(1), Yaml::from(2)])]);
         let expected = "\
 name: CI
 jobs:
@@ -581,10 +552,7 @@ enabled: true
         ];
         for t in tokens {
             let out = doc(&Yaml::Seq(vec![Yaml::str(t)]));
-            assert!(
-                out.starts_with("- \"") || out.starts_with("- '"),
-                "{t:?} rendered unquoted: {out:?}"
-            );
+            assert!(out.starts_with("- \"") || out.starts_with("- '"), "{t:?} rendered unquoted: {out:?}");
         }
     }
 
@@ -611,15 +579,7 @@ csv: a,b
     /// as numbers or times. As keys serde-saphyr quotes them by itself.
     #[test]
     fn psych_numbers_and_times_are_quoted_as_values_and_keys() {
-        let tokens = [
-            "0:30",
-            "00:30:00",
-            "1,000",
-            "1,",
-            "1,000.5",
-            "0x,F",
-            "-2024-01-01 10:00:00",
-        ];
+        let tokens = ["0:30", "00:30:00", "1,000", "1,", "1,000.5", "0x,F", "-2024-01-01 10:00:00"];
         for t in tokens {
             let value = Yaml::map().with(t, t).with("list", vec![Yaml::str(t)]);
             let expected = format!("\"{t}\": \"{t}\"\nlist:\n  - \"{t}\"\n");
@@ -655,10 +615,7 @@ end: z
 
     #[test]
     fn literal_blocks_in_sequences() {
-        let value = Yaml::map().with(
-            "script",
-            vec![Yaml::str("a\nb\n"), Yaml::map().with("run", "c\nd")],
-        );
+        let value = Yaml::map().with("script", vec![Yaml::str("a\nb\n"), Yaml::map().with("run", "c\nd")]);
         let expected = "\
 script:
   - |
@@ -687,12 +644,39 @@ last: \"a\\n\\n\"
         assert_eq!(doc(&value), expected);
     }
 
+    /// serde-saphyr writes `|-\n  \tx\n  y`, which libyaml (Psych, so
+    /// GitLab) rejects: a tab where it looks for the block's indentation.
+    #[test]
+    fn blocks_starting_with_a_tab_are_double_quoted() {
+        let value = Yaml::map().with("a", "\tx\ny").with("b", "\n\tx\n").with("c", "x\n\ty");
+        let expected = "a: \"\\tx\\ny\"\nb: \"\\n\\tx\\n\"\nc: |-\n  x\n  \ty\n";
+        assert_eq!(doc(&value), expected);
+    }
+
+    /// Psych merges a quoted `"<<"` key whose value is a mapping or a
+    /// sequence into the parent map; an explicit `!!str` tag prevents it.
+    #[test]
+    fn merge_key_with_collection_value_is_tagged() {
+        let value = Yaml::map()
+            .with("<<", Yaml::map().with("a", 1))
+            .with("b", Yaml::map().with("<<", vec![Yaml::from(1)]))
+            .with("c", Yaml::map().with("<<", "x"));
+        let expected = "\
+? !<tag:yaml.org,2002:str> \"<<\"
+: a: 1
+b:
+  ? !<tag:yaml.org,2002:str> \"<<\"
+  :
+    - 1
+c:
+  \"<<\": x
+";
+        assert_eq!(doc(&value), expected);
+    }
+
     #[test]
     fn control_characters_are_escaped() {
-        let value = Yaml::Seq(vec![
-            Yaml::str("a\rb\nc"),
-            Yaml::str("\u{1}\u{7f}\u{85}\u{feff}"),
-        ]);
+        let value = Yaml::Seq(vec![Yaml::str("a\rb\nc"), Yaml::str("\u{1}\u{7f}\u{85}\u{feff}")]);
         assert_eq!(doc(&value), "- \"a\\rb\\nc\"\n- \"\\x01\\x7F\\N\\uFEFF\"\n");
     }
 
@@ -768,9 +752,7 @@ last: \"a\\n\\n\"
 
     #[test]
     fn deterministic() {
-        let value = Yaml::map()
-            .with("0:30", "a\nb")
-            .with("x", vec![Yaml::Float(0.1)]);
+        let value = Yaml::map().with("0:30", "a\nb").with("x", vec![Yaml::Float(0.1)]);
         assert_eq!(doc(&value), doc(&value.clone()));
     }
 }
