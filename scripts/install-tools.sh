@@ -5,7 +5,8 @@
 #   .tools/py   Python venv: check-jsonschema, actionlint (kjanat fork), shellcheck,
 #               zizmor, yamllint, act, PyYAML
 #   .tools/npm  npm prefix:  gitlab-ci-local (last version that runs on Node 20)
-# plus `rsync` from apt (gitlab-ci-local needs it to run jobs).
+# plus `rsync` (gitlab-ci-local needs it to run jobs) and `ruby` (Psych, GitLab's YAML
+# reader, used by the YAML round-trip test) from apt.
 #
 # Idempotent: a stamp file records the pinned list; when it matches and the
 # binaries are present, the script exits at once. Change a pin and it reinstalls.
@@ -57,7 +58,7 @@ all_bins_present() {
 }
 
 if [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$wanted_stamp" ]] \
-   && all_bins_present && command -v rsync >/dev/null 2>&1; then
+   && all_bins_present && command -v rsync >/dev/null 2>&1 && command -v ruby >/dev/null 2>&1; then
   log "up to date in $tools"
   exit 0
 fi
@@ -66,17 +67,19 @@ start=$SECONDS
 log "installing into $tools"
 rm -f "$stamp"
 
-# --- rsync (apt) --------------------------------------------------------------
-if ! command -v rsync >/dev/null 2>&1; then
-  command -v apt-get >/dev/null 2>&1 || die "rsync is missing and apt-get is not available; install rsync by hand"
+# --- rsync and ruby (apt) -----------------------------------------------------
+# gitlab-ci-local needs rsync to run jobs; ruby's Psych is the YAML reader GitLab uses,
+# and tests/yaml_roundtrip.rs reads every emitted document with it.
+if ! command -v rsync >/dev/null 2>&1 || ! command -v ruby >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || die "rsync or ruby is missing and apt-get is not available; install them by hand"
   sudo=()
   if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "rsync is missing; need root (or sudo) to apt-get install it"
+    command -v sudo >/dev/null 2>&1 || die "rsync or ruby is missing; need root (or sudo) to apt-get install them"
     sudo=(sudo)
   fi
-  log "apt-get: installing rsync"
+  log "apt-get: installing rsync ruby"
   "${sudo[@]}" apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends rsync >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends rsync ruby >/dev/null
 fi
 
 # --- Python venv --------------------------------------------------------------
@@ -99,6 +102,7 @@ for b in "${EXPECTED_BINS[@]}"; do
   [[ -x "$tools/$b" ]] || die "expected $tools/$b after install, but it is missing"
 done
 command -v rsync >/dev/null 2>&1 || die "rsync still missing after apt-get install"
+command -v ruby >/dev/null 2>&1 || die "ruby still missing after apt-get install"
 "$tools/py/bin/actionlint" -version >/dev/null || die "actionlint does not run"
 "$tools/npm/node_modules/.bin/gitlab-ci-local" --version >/dev/null || die "gitlab-ci-local does not run (needs Node 20+)"
 

@@ -103,6 +103,8 @@ fn assert_ran_in_order(report: &RunReport, process: &Process, expected: &[&str],
 /// One runnable example: its event on each platform and the activities expected to run.
 struct Runnable {
     file: &'static str,
+    /// Files placed in the scratch repository (such as an act event payload).
+    files: &'static [(&'static str, &'static str)],
     github_event: &'static str,
     github_args: &'static [&'static str],
     gitlab_args: &'static [&'static str],
@@ -110,7 +112,30 @@ struct Runnable {
 }
 
 const RUNNABLE: &[Runnable] = &[
-    // filled in below by the examples that run on a bare machine
+    Runnable {
+        file: "examples/continuous-delivery.flow",
+        files: &[],
+        github_event: "push",
+        github_args: &["-s", "DEPLOY_TOKEN=fake-secret-deploy-token-0123456789"],
+        gitlab_args: &[],
+        expected: &["build", "test", "deploy-staging", "deploy-production"],
+    },
+    Runnable {
+        file: "examples/release.flow",
+        files: &[("event.json", r#"{"ref": "refs/tags/v1.4.0", "ref_name": "v1.4.0", "ref_type": "tag"}"#)],
+        github_event: "push",
+        github_args: &["-e", "event.json", "-s", "REGISTRY_TOKEN=fake-secret-registry-0123456789"],
+        gitlab_args: &["--variable", "CI_COMMIT_TAG=v1.4.0"],
+        expected: &["build", "publish"],
+    },
+    Runnable {
+        file: "examples/runbook.flow",
+        files: &[],
+        github_event: "workflow_dispatch",
+        github_args: &["--input", "dry_run=false", "-s", "OPS_TOKEN=fake-secret-ops-token-0123456789"],
+        gitlab_args: &["--variable", "CI_PIPELINE_SOURCE=web", "--variable", "dry_run=false"],
+        expected: &["plan", "restart", "report"],
+    },
 ];
 
 fn run_gitlab(tools: &Tools, runnable: &Runnable) {
@@ -121,7 +146,7 @@ fn run_gitlab(tools: &Tools, runnable: &Runnable) {
         args.extend(["--manual".to_string(), format!("{}:{}", process.name, a.name)]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let report = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), &[], &args);
+    let report = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), runnable.files, &args);
     assert_ran_in_order(&report, process, runnable.expected, |a| format!("{}:{a}", process.name));
 }
 
@@ -129,7 +154,7 @@ fn run_github(tools: &Tools, runnable: &Runnable) {
     let (dir, _, processes) = build(&repo(runnable.file));
     let process = &processes[0];
     let workflow = dir.path().join(format!(".github/workflows/{}.yml", process.name));
-    let report = tools.run_github(&workflow, runnable.github_event, &[], runnable.github_args);
+    let report = tools.run_github(&workflow, runnable.github_event, runnable.files, runnable.github_args);
     assert_ran_in_order(&report, process, runnable.expected, |a| a.to_string());
 }
 

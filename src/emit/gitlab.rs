@@ -216,9 +216,16 @@ fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
     }
     let needs = a.needs.iter().filter_map(|n| p.activity(n)).flat_map(|dep| {
         let optional = upstream::may_be_absent(p, a, dep);
-        job_names(p, dep).into_iter().map(move |name| match optional {
-            true => Yaml::map().with("job", name).with("optional", true),
-            false => Yaml::Str(name),
+        let artifacts = takes_artifacts_from(a, dep);
+        job_names(p, dep).into_iter().map(move |name| match (optional, artifacts) {
+            (false, true) => Yaml::Str(name),
+            _ => {
+                let mut need = Yaml::map().with("job", name).with("artifacts", artifacts);
+                if optional {
+                    need.insert("optional", true);
+                }
+                need
+            }
         })
     });
     job.insert("needs", Yaml::Seq(needs.collect()));
@@ -263,6 +270,13 @@ fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
         job.insert(entry.key.as_str(), data(&entry.value));
     }
     job
+}
+
+/// True when `a` consumes an artifact of `dep` or reads one of its outputs (a dotenv
+/// report): only then are `dep`'s artifacts downloaded, as on GitHub.
+fn takes_artifacts_from(a: &Activity, dep: &Activity) -> bool {
+    let reads_output = |v: &EnvVar| matches!(&v.value.kind, ExprKind::Context(crate::model::Context::Output { activity, .. }) if *activity == dep.name);
+    a.consumes.iter().any(|(_, producer)| *producer == dep.name) || a.env.iter().any(reads_output)
 }
 
 fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
