@@ -174,12 +174,14 @@ fn warnings_alone_exit_0() {
 #[test]
 fn bad_input_is_an_error_never_a_panic() {
     let deep = "(".repeat(100_000);
+    let nots = format!("process p {{ activity a {{ when {}true step \"x\" }} }}", "!".repeat(200_001));
     let cases: &[(&str, &[u8], &str)] = &[
         ("empty.flow", b"", "no process is defined"),
         ("latin1.flow", b"process caf\xe9 {}", "is not valid UTF-8 (byte 11, line 1)"),
         ("binary.flow", b"\x7fELF\x00\x01", "is a binary file"),
         ("garbage.flow", b"}}}}", "expected `process` or `roles`, found `}`"),
         ("deep.flow", deep.as_bytes(), "nested too deeply"),
+        ("nots.flow", nots.as_bytes(), "process `p` has no owner"),
     ];
     for (name, contents, expected) in cases {
         let dir = project(&[(name, contents)]);

@@ -450,12 +450,12 @@ impl Lowerer {
             Rule::unary => {
                 let parts: Vec<P> = pair.into_inner().collect();
                 let (nots, rest) = parts.split_at(parts.len() - 1);
-                let mut expr = self.expr(rest[0].clone());
-                for not in nots.iter().rev() {
-                    let not_span = self.span(not).to(expr.span);
-                    expr = Expr { kind: ExprKind::Not(Box::new(expr)), span: not_span };
+                let expr = self.expr(rest[0].clone());
+                // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
+                match nots.first().filter(|_| nots.len() % 2 == 1) {
+                    Some(first) => Expr { span: self.span(first).to(expr.span), kind: ExprKind::Not(Box::new(expr)) },
+                    None => expr,
                 }
-                expr
             }
             Rule::comparison => {
                 let mut parts = pair.into_inner();
