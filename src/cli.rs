@@ -2,6 +2,7 @@
 //! 1 errors in the input or drift found by `--check`, 2 usage or I/O errors.
 
 mod files;
+mod fmt;
 mod report;
 mod write;
 
@@ -33,6 +34,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check without writing anything.
     Check(CheckArgs),
+    /// Format .flow files in the one canonical style (comments are kept as written).
+    Fmt(FmtArgs),
+    /// Run the language server over stdio (for editors).
+    Lsp,
     /// Explain a diagnostic code, such as E0301.
     Explain {
         /// The code to explain; omit it to list all codes.
@@ -77,6 +82,19 @@ pub struct CheckArgs {
     pub common: Common,
 }
 
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Files or directories (searched recursively for `*.flow`); `-` formats stdin to stdout.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; exit 1 and print a diff when a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum TargetArg {
     Github,
@@ -111,6 +129,8 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => compile(&args.common, false).map_or_else(|code| code, |_| SUCCESS),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Lsp => flowc::lsp::run(),
         Command::Explain { code } => explain(code),
     }
 }

@@ -10,6 +10,8 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 pub mod explain;
+pub mod format;
+pub mod lsp;
 pub mod model;
 pub mod source;
 pub mod suggest;
