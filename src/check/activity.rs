@@ -143,7 +143,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             S::When(e) => once(&mut when, e, e.span, "when", diagnostics),
             S::Timeout { minutes, span } => {
                 if *minutes == 0 || *minutes > 360 * 24 {
-                    diagnostics.push(errors::invalid(*span, "a timeout must be between 1m and 360h", "out of range"));
+                    diagnostics.push(errors::invalid(*span, "a timeout must be between 1m and 144h", "out of range"));
                 }
                 once(&mut timeout, *minutes, *span, "timeout", diagnostics)
             }

@@ -13,6 +13,13 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     }
     let manager = single_role(p, &p.manager, "manager", roles, diagnostics);
     check_unique("secret", &p.secrets, diagnostics);
+    for secret in p.secrets.iter().filter(|s| !is_env_name(&s.name)) {
+        diagnostics.push(errors::invalid(
+            secret.span,
+            format!("`{}` is not a valid secret name", secret.name),
+            "use letters, digits and `_`",
+        ));
+    }
     let triggers = triggers(&p.triggers, diagnostics);
     if triggers.push.is_none()
         && triggers.pull_request.is_none()

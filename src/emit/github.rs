@@ -31,6 +31,14 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                 "GitHub evaluates a job's `if` before the matrix exists; drop legs with `exclude { ... }` instead",
             ));
         }
+        if !activity.steps.iter().any(|s| s.applies_to(Target::Github)) {
+            out.push(errors::cannot_express(
+                "github",
+                &format!("activity `{}`, which has no step for github", activity.name),
+                activity.name_span,
+                "add a step without a target, or a `github step`",
+            ));
+        }
         if let Some((count, span)) = activity.retry {
             out.push(errors::cannot_express(
                 "github",

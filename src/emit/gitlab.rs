@@ -25,6 +25,14 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for process in &model.processes {
         for a in &process.activities {
+            if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
+                out.push(errors::cannot_express(
+                    "gitlab",
+                    &format!("activity `{}`, which has no shell step for gitlab", a.name),
+                    a.name_span,
+                    "add a shell step without a target, or a `gitlab step \"...\"`",
+                ));
+            }
             for step in a.steps.iter().filter(|s| s.only.is_none()) {
                 if let StepKind::Uses { action, .. } = &step.kind {
                     out.push(errors::cannot_express(
@@ -380,9 +388,6 @@ fn script(a: &Activity) -> Vec<Yaml> {
     if !a.outputs.is_empty() {
         let prefix = output_variable(&a.name, "");
         out.push(Yaml::str(format!("sed 's/^/{prefix}/' \"$FLOWC_OUTPUT\" > \"$CI_PROJECT_DIR/.flowc-dotenv.env\"")));
-    }
-    if out.is_empty() {
-        out.push(Yaml::str("echo \"nothing to run on gitlab\""));
     }
     out
 }

@@ -61,7 +61,8 @@ pub fn translate(e: &Expr, leg: &Combo) -> Result<Rule, Unsupported> {
         match fold(item, leg, false)? {
             Folded::Const(true) => {}
             Folded::Const(false) => return Ok(Rule { condition: None, when, possible: false }),
-            Folded::Text(t) => parts.push(t),
+            Folded::Text(t) if !parts.contains(&t) => parts.push(t),
+            Folded::Text(_) => {}
         }
     }
     let condition = (!parts.is_empty()).then(|| parts.join(" && "));
@@ -132,6 +133,14 @@ fn compare(a: &Expr, b: &Expr, equal: bool, span: Span, leg: &Combo) -> Result<F
     let op = if equal { "==" } else { "!=" };
     match (operand(a, leg)?, operand(b, leg)?) {
         (Operand::Known(x), Operand::Known(y)) => Ok(Folded::Const((x == y) == equal)),
+        // An unset variable is `null`, not `""`, in GitLab rules; GitHub reads both as empty.
+        (Operand::Variable(v), Operand::Known(k)) | (Operand::Known(k), Operand::Variable(v)) if k.is_empty() => {
+            Ok(Folded::Text(if equal {
+                format!("({v} == null || {v} == \"\")")
+            } else {
+                format!("({v} != null && {v} != \"\")")
+            }))
+        }
         (Operand::Variable(v), Operand::Known(k)) | (Operand::Known(k), Operand::Variable(v)) => {
             Ok(Folded::Text(format!("{v} {op} {}", string(&k, span)?)))
         }
