@@ -269,3 +269,36 @@ fn help_teaches_the_commands() {
         assert!(build.contains(needle), "build --help lacks {needle}");
     }
 }
+
+#[test]
+fn fmt_rewrites_checks_and_reads_stdin() {
+    let messy =
+        "roles{owner=team \"platform\"}\nprocess ci{\n owner owner\n on push\n activity build{step \"make\"}\n}\n";
+    let tidy = "roles { owner = team \"platform\" }\nprocess ci {\n  owner owner\n  on push\n  activity build { step \"make\" }\n}\n";
+    let dir = project(&[("ci.flow", messy.as_bytes())]);
+    let check = flowc(dir.path(), &["fmt", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("+++ b/ci.flow"), "{}", text(&check.stdout));
+    assert_eq!(std::fs::read_to_string(dir.path().join("ci.flow")).unwrap(), messy, "--check writes nothing");
+    let fmt = flowc(dir.path(), &["fmt"]);
+    assert_eq!(fmt.status.code(), Some(0), "{}", text(&fmt.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("ci.flow")).unwrap(), tidy);
+    assert_eq!(flowc(dir.path(), &["fmt", "--check"]).status.code(), Some(0));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(messy.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), tidy);
+
+    let broken = project(&[("bad.flow", b"process {")]);
+    let out = flowc(broken.path(), &["fmt", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error[E0001]"));
+}

@@ -31,6 +31,16 @@ fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A unified diff from each `(path, old text)` to the new contents of the output at the same index.
+pub fn diff_texts(old: &[(String, String)], new: &[Output]) -> String {
+    old.iter().zip(new).map(|((path, before), after)| unified(path, before, &after.contents)).collect()
+}
+
+fn unified(path: &str, old: &str, new: &str) -> String {
+    let diff = TextDiff::from_lines(old, new);
+    diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
+}
+
 /// A unified diff of every output that differs from the file on disk (empty when none does).
 pub fn drift(dir: &Path, outputs: &[Output]) -> Result<String, String> {
     let mut out = String::new();
@@ -42,10 +52,7 @@ pub fn drift(dir: &Path, outputs: &[Output]) -> Result<String, String> {
             Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
         };
         if old != output.contents {
-            let diff = TextDiff::from_lines(&old, &output.contents);
-            let a = format!("a/{}", output.path);
-            let b = format!("b/{}", output.path);
-            out.push_str(&diff.unified_diff().context_radius(3).header(&a, &b).to_string());
+            out.push_str(&unified(&output.path, &old, &output.contents));
         }
     }
     Ok(out)
