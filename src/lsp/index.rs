@@ -1,0 +1,189 @@
+//! The symbol index of one parsed file: every name that declares or refers to something.
+//!
+//! Built from the syntax tree ([`crate::ast::File`]) by [`walk`], never from text. Each
+//! [`Occurrence`] carries a [`Key`] saying what it names in which scope — roles belong to
+//! their file; activities, artifacts, inputs and secrets to their process; outputs and matrix
+//! axes to one activity of a process — so definition and references are lookups by key.
+//! Contexts, events and functions are indexed too (for hover) but have no definition.
+
+mod walk;
+
+use crate::ast;
+use crate::source::Span;
+
+/// What a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Process,
+    Activity,
+    Role,
+    Artifact,
+    Input,
+    Secret,
+    /// `output NAME` of an activity, read as `outputs.ACTIVITY.NAME`.
+    Output,
+    /// A matrix axis, read as `matrix.AXIS`.
+    Axis,
+    /// `branch`, `tag`, `event`, `actor`.
+    Context,
+    /// `push`, `pull_request`, `schedule`, `manual` in an expression.
+    Event,
+    /// `startsWith`, `contains`, `success`, ...
+    Function,
+}
+
+impl Kind {
+    /// The word used for this kind in messages and hovers.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Process => "process",
+            Kind::Activity => "activity",
+            Kind::Role => "role",
+            Kind::Artifact => "artifact",
+            Kind::Input => "input",
+            Kind::Secret => "secret",
+            Kind::Output => "output",
+            Kind::Axis => "matrix axis",
+            Kind::Context => "context",
+            Kind::Event => "event",
+            Kind::Function => "function",
+        }
+    }
+
+    /// Kinds declared somewhere in the file (the others are built into the language).
+    pub fn is_declared(self) -> bool {
+        !matches!(self, Kind::Context | Kind::Event | Kind::Function)
+    }
+}
+
+/// What an occurrence names: the same key means the same thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub kind: Kind,
+    pub name: String,
+    /// The process it belongs to; `None` for roles and processes.
+    pub process: Option<String>,
+    /// The activity it belongs to, for outputs and matrix axes.
+    pub activity: Option<String>,
+}
+
+/// One name in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    pub key: Key,
+    pub span: Span,
+    /// True where the name is declared, false where it is used.
+    pub definition: bool,
+}
+
+/// Every occurrence of a name in one file, in source order of the walk.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub occurrences: Vec<Occurrence>,
+}
+
+impl Index {
+    /// Indexes a parsed file.
+    pub fn build(file: &ast::File) -> Index {
+        Index { occurrences: walk::file(file) }
+    }
+
+    /// The occurrence under a byte offset; a cursor just after a name still counts as on it.
+    pub fn at(&self, offset: usize) -> Option<&Occurrence> {
+        let inside = |o: &&Occurrence| (o.span.start as usize) <= offset && offset < o.span.end as usize;
+        let touching = |o: &&Occurrence| o.span.end as usize == offset;
+        self.occurrences.iter().find(inside).or_else(|| self.occurrences.iter().find(touching))
+    }
+
+    /// Where `key` is declared (more than one place when it is declared twice).
+    pub fn definitions<'a>(&'a self, key: &'a Key) -> impl Iterator<Item = &'a Occurrence> {
+        self.occurrences.iter().filter(move |o| o.definition && o.key == *key)
+    }
+
+    /// Every occurrence of `key`, declarations included.
+    pub fn references<'a>(&'a self, key: &'a Key) -> impl Iterator<Item = &'a Occurrence> {
+        self.occurrences.iter().filter(move |o| o.key == *key)
+    }
+
+    /// Names declared with `kind` in a scope, each once, in order.
+    pub fn names(&self, kind: Kind, process: Option<&str>, activity: Option<&str>) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for o in &self.occurrences {
+            let k = &o.key;
+            let in_scope = k.process.as_deref() == process && (activity.is_none() || k.activity.as_deref() == activity);
+            if o.definition && k.kind == kind && in_scope && !names.contains(&k.name.as_str()) {
+                names.push(&k.name);
+            }
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    const TEXT: &str = r#"
+roles { ops = team "o/p" }
+process p {
+  owner ops
+  on manual(level: string = "x")
+  secrets TOKEN
+  activity build { output version produces artifact app = "dist/" matrix { os = [linux] } runs_on matrix.os }
+  activity deploy after build {
+    consumes app
+    secret TOKEN
+    approved_by ops
+    when inputs.level == "x" && startsWith(branch, "v") && event == push
+    env { V = outputs.build.version }
+  }
+}
+"#;
+
+    fn index() -> Index {
+        let (file, errors) = crate::syntax::parse(FileId(0), TEXT);
+        assert!(errors.is_empty(), "{errors:?}");
+        Index::build(&file)
+    }
+
+    fn count(index: &Index, kind: Kind, name: &str) -> (usize, usize) {
+        let all: Vec<_> = index.occurrences.iter().filter(|o| o.key.kind == kind && o.key.name == name).collect();
+        (all.iter().filter(|o| o.definition).count(), all.iter().filter(|o| !o.definition).count())
+    }
+
+    #[test]
+    fn every_kind_is_indexed_with_its_uses() {
+        let index = index();
+        assert_eq!(count(&index, Kind::Role, "ops"), (1, 2));
+        assert_eq!(count(&index, Kind::Activity, "build"), (1, 2));
+        assert_eq!(count(&index, Kind::Artifact, "app"), (1, 1));
+        assert_eq!(count(&index, Kind::Input, "level"), (1, 1));
+        assert_eq!(count(&index, Kind::Secret, "TOKEN"), (1, 1));
+        assert_eq!(count(&index, Kind::Output, "version"), (1, 1));
+        assert_eq!(count(&index, Kind::Axis, "os"), (1, 1));
+        assert_eq!(count(&index, Kind::Context, "branch"), (0, 1));
+        assert_eq!(count(&index, Kind::Event, "push"), (0, 1));
+        assert_eq!(count(&index, Kind::Function, "startsWith"), (0, 1));
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_names() {
+        for o in &index().occurrences {
+            assert_eq!(&TEXT[o.span.range()], o.key.name, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn lookup_by_offset_and_scope() {
+        let index = index();
+        let offset = TEXT.find("after build").unwrap() + "after bu".len();
+        let key = &index.at(offset).unwrap().key;
+        assert_eq!(key.kind, Kind::Activity);
+        let def = index.definitions(key).next().unwrap();
+        assert_eq!(def.span.start as usize, TEXT.find("build {").unwrap());
+        assert_eq!(index.names(Kind::Activity, Some("p"), None), ["build", "deploy"]);
+        assert_eq!(index.names(Kind::Output, Some("p"), Some("build")), ["version"]);
+        assert!(index.names(Kind::Output, Some("p"), Some("deploy")).is_empty());
+    }
+}
