@@ -1,0 +1,46 @@
+; Scopes: roles are visible to the processes of their file; activities, artifacts,
+; inputs, matrix axes and outputs to the rest of their process.
+(source_file) @local.scope
+
+(process) @local.scope
+
+; Definitions
+(role
+  name: (identifier) @local.definition.type)
+
+(activity
+  name: (identifier) @local.definition.function)
+
+(produces_statement
+  name: (identifier) @local.definition.constant)
+
+(trigger_argument
+  name: (identifier) @local.definition.parameter)
+
+(env_entry
+  name: (identifier) @local.definition.var)
+
+(matrix_axis
+  name: (identifier) @local.definition.field)
+
+(output_statement
+  name: (identifier) @local.definition.field)
+
+(service_statement
+  name: (identifier) @local.definition.var)
+
+; References
+(owner_statement
+  role: (identifier) @local.reference)
+
+(manager_statement
+  role: (identifier) @local.reference)
+
+(approved_by_statement
+  role: (identifier) @local.reference)
+
+(after_clause
+  activity: (identifier) @local.reference)
+
+(consumes_statement
+  artifact: (identifier) @local.reference)
