@@ -38,13 +38,24 @@ pub struct Process {
     pub secrets: Vec<String>,
     /// In source order.
     pub activities: Vec<Activity>,
+    /// Position of each activity in `activities`, by name.
+    pub index: std::collections::HashMap<String, usize>,
     pub github: Vec<TargetEntry>,
     pub gitlab: Vec<TargetEntry>,
 }
 
 impl Process {
     pub fn activity(&self, name: &str) -> Option<&Activity> {
-        self.activities.iter().find(|a| a.name == name)
+        self.index.get(name).map(|&i| &self.activities[i])
+    }
+
+    /// Builds [`Process::index`] from `activities` (the first of duplicate names wins).
+    pub fn index_activities(activities: &[Activity]) -> std::collections::HashMap<String, usize> {
+        let mut index = std::collections::HashMap::new();
+        for (i, a) in activities.iter().enumerate() {
+            index.entry(a.name.clone()).or_insert(i);
+        }
+        index
     }
 
     pub fn inputs(&self) -> &[Input] {
@@ -357,5 +368,55 @@ impl Expr {
 
     pub fn reads_matrix(&self) -> bool {
         self.any(&|e| matches!(e.kind, ExprKind::Context(Context::Matrix(_))))
+    }
+}
+
+/// Writes an expression in flowc's own syntax (fully parenthesised where it nests).
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let join = |f: &mut std::fmt::Formatter, items: &[Expr], sep: &str| -> std::fmt::Result {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(sep)?;
+                }
+                match item.kind {
+                    ExprKind::And(_) | ExprKind::Or(_) => write!(f, "({item})")?,
+                    _ => write!(f, "{item}")?,
+                }
+            }
+            Ok(())
+        };
+        match &self.kind {
+            ExprKind::Str(s) => write!(f, "{s:?}"),
+            ExprKind::Num(n) => write!(f, "{}", Data::Float(*n).to_text()),
+            ExprKind::Bool(b) => write!(f, "{b}"),
+            ExprKind::List(items) => {
+                f.write_str("[")?;
+                join(f, items, ", ")?;
+                f.write_str("]")
+            }
+            ExprKind::Event(e) => f.write_str(Event::ALL.iter().find(|(_, ev)| ev == e).map_or("?", |(n, _)| n)),
+            ExprKind::Context(c) => match c {
+                Context::Branch => f.write_str("branch"),
+                Context::Tag => f.write_str("tag"),
+                Context::Event => f.write_str("event"),
+                Context::Actor => f.write_str("actor"),
+                Context::Matrix(axis) => write!(f, "matrix.{axis}"),
+                Context::Input(name, _) => write!(f, "inputs.{name}"),
+                Context::Output { activity, name } => write!(f, "outputs.{activity}.{name}"),
+            },
+            ExprKind::Not(inner) => write!(f, "!({inner})"),
+            ExprKind::Eq(a, b) => write!(f, "{a} == {b}"),
+            ExprKind::Ne(a, b) => write!(f, "{a} != {b}"),
+            ExprKind::And(items) => join(f, items, " && "),
+            ExprKind::Or(items) => join(f, items, " || "),
+            ExprKind::StartsWith(a, b) => write!(f, "startsWith({a}, {b})"),
+            ExprKind::Contains(a, b) => write!(f, "contains({a}, {b})"),
+            ExprKind::Status(s) => f.write_str(match s {
+                Status::Success => "success()",
+                Status::Failure => "failure()",
+                Status::Always => "always()",
+            }),
+        }
     }
 }

@@ -43,7 +43,9 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     graph::order(p, &mut activities, diagnostics);
     warn_unused_secrets(p, &activities, diagnostics);
     let (github, gitlab) = targets::process_blocks(&p.targets, diagnostics);
+    let activities: Vec<model::Activity> = activities.into_iter().map(|a| a.model).collect();
     model::Process {
+        index: model::Process::index_activities(&activities),
         name: p.name.name.clone(),
         file: p.span.file,
         span: p.span,
@@ -52,7 +54,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
         triggers,
         env,
         secrets,
-        activities: activities.into_iter().map(|a| a.model).collect(),
+        activities,
         github,
         gitlab,
     }

@@ -13,7 +13,7 @@ use super::{data, header, insert_some, source_names, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Activity, AllowFailure, Combo, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target,
+    Activity, AllowFailure, Combo, EnvVar, Expr, ExprKind, InputType, Model, Process, Runner, StepKind, Target,
 };
 use crate::source::SourceMap;
 
@@ -24,7 +24,8 @@ pub const PROCESS_VARIABLE: &str = "FLOWC_PROCESS";
 pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for process in &model.processes {
-        for a in &process.activities {
+        let plan = upstream::Plan::new(process);
+        for (i, a) in process.activities.iter().enumerate() {
             if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
                 out.push(errors::cannot_express(
                     "gitlab",
@@ -43,9 +44,10 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                     ));
                 }
             }
-            if let Some(condition) = upstream::effective_condition(process, a) {
-                for leg in legs(a) {
-                    if let Err(u) = rules::translate(&condition, &leg) {
+            if let Some(condition) = &plan.effective[i] {
+                let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
+                for leg in legs {
+                    if let Err(u) = rules::translate(condition, &leg) {
                         out.push(errors::cannot_express("gitlab", &u.what, u.span, u.help));
                         break;
                     }
@@ -88,9 +90,10 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
         doc.insert(entry.key.as_str(), data(&entry.value));
     }
     for process in &model.processes {
-        for a in &process.activities {
-            for (leg, name) in live_legs(process, a).into_iter().zip(job_names(process, a)) {
-                doc.insert(name, job(process, a, &leg, several));
+        let plan = upstream::Plan::new(process);
+        for (i, jobs) in plan.jobs.iter().enumerate() {
+            for (leg, name) in jobs {
+                doc.insert(name.as_str(), job(process, &plan, i, leg, several));
             }
         }
     }
@@ -120,34 +123,6 @@ fn dedupe_keys(items: Vec<(String, Yaml)>) -> Vec<(String, Yaml)> {
     out
 }
 
-/// The legs of an activity: one empty combination when it has no matrix.
-fn legs(a: &Activity) -> Vec<Combo> {
-    a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs())
-}
-
-/// The legs that can run: those whose condition does not rule them out.
-fn live_legs(p: &Process, a: &Activity) -> Vec<Combo> {
-    let condition = upstream::effective_condition(p, a);
-    legs(a)
-        .into_iter()
-        .filter(|leg| condition.as_ref().is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible)))
-        .collect()
-}
-
-/// Job names of an activity, one per leg that can run.
-pub fn job_names(process: &Process, a: &Activity) -> Vec<String> {
-    live_legs(process, a)
-        .iter()
-        .map(|leg| {
-            let base = format!("{}:{}", process.name, a.name);
-            if leg.is_empty() {
-                return base;
-            }
-            let values: Vec<String> = leg.iter().map(|(_, v)| v.to_text()).collect();
-            format!("{base}:{}", values.join("-"))
-        })
-        .collect()
-}
 
 /// The dotenv variable carrying an activity's output to later jobs.
 pub fn output_variable(activity: &str, name: &str) -> String {
@@ -215,18 +190,19 @@ fn input_variable(input: &crate::model::Input) -> (String, Yaml) {
     (input.name.clone(), m)
 }
 
-fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
+fn job(p: &Process, plan: &upstream::Plan, index: usize, leg: &Combo, several: bool) -> Yaml {
+    let a = &p.activities[index];
     let mut job = Yaml::map();
     insert_some(&mut job, "image", a.image.as_deref().map(Yaml::str));
     let tags = tags(a, leg);
     if !tags.is_empty() {
         job.insert("tags", strings(&tags));
     }
-    let needs = a.needs.iter().filter_map(|n| p.activity(n)).flat_map(|dep| {
-        let optional = upstream::may_be_absent(p, a, dep);
-        let artifacts = takes_artifacts_from(a, dep);
-        job_names(p, dep).into_iter().map(move |name| match (optional, artifacts) {
-            (false, true) => Yaml::Str(name),
+    let needs = a.needs.iter().filter_map(|n| p.index.get(n).copied()).flat_map(|dep| {
+        let optional = plan.may_be_absent(a, dep);
+        let artifacts = takes_artifacts_from(a, &p.activities[dep]);
+        plan.names(dep).map(move |name| match (optional, artifacts) {
+            (false, true) => Yaml::str(name),
             _ => {
                 let mut need = Yaml::map().with("job", name).with("artifacts", artifacts);
                 if optional {
@@ -238,7 +214,7 @@ fn job(p: &Process, a: &Activity, leg: &Combo, several: bool) -> Yaml {
     });
     job.insert("needs", Yaml::Seq(needs.collect()));
     let manual = a.approval.is_some();
-    if let Some(rules) = job_rules(p, a, leg, several, manual) {
+    if let Some(rules) = job_rules(p, plan.effective[index].as_ref(), leg, several, manual) {
         job.insert("rules", rules);
     }
     let variables = variables(p, a, leg);
@@ -303,9 +279,8 @@ fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
 }
 
 /// The job's rules, or `None` when the workflow rules alone decide.
-fn job_rules(p: &Process, a: &Activity, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
-    let effective = upstream::effective_condition(p, a);
-    let condition = effective.as_ref().map(|c| {
+fn job_rules(p: &Process, effective: Option<&Expr>, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
+    let condition = effective.map(|c| {
         rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through"))
     });
     if condition.is_none() && !manual && !several {

@@ -1,4 +1,5 @@
-//! The conditions a GitLab job inherits from the activities it waits for.
+//! The conditions a GitLab job inherits from the activities it waits for, and the jobs each
+//! activity becomes — computed once per process.
 //!
 //! On GitHub a job whose `needs` were skipped is skipped too (unless its condition uses a
 //! status function). GitLab has no such rule: a job excluded by `rules` simply does not
@@ -6,13 +7,66 @@
 //! conditions of everything upstream, and jobs with status functions mark conditional
 //! needs `optional`.
 
-use crate::model::{Activity, Expr, ExprKind, Process};
+use super::rules;
+use crate::model::{Activity, Combo, Expr, ExprKind, Process};
+use std::collections::HashSet;
 
-/// The condition under which `a` runs at all: its own, and (unless it uses a status
-/// function) those of every activity upstream. `None` when it always runs.
-pub fn effective_condition(p: &Process, a: &Activity) -> Option<Expr> {
-    let mut parts: Vec<Expr> = Vec::new();
-    collect(p, a, &mut parts, &mut Vec::new());
+/// What the emitter needs to know about every activity of one process, by position.
+pub struct Plan {
+    /// The condition under which the activity runs at all (`None`: always).
+    pub effective: Vec<Option<Expr>>,
+    /// The matrix legs that can run, and the job name of each.
+    pub jobs: Vec<Vec<(Combo, String)>>,
+}
+
+impl Plan {
+    pub fn new(p: &Process) -> Plan {
+        let mut parts: Vec<Option<Vec<Expr>>> = vec![None; p.activities.len()];
+        for i in 0..p.activities.len() {
+            collect(p, i, &mut parts);
+        }
+        let effective: Vec<Option<Expr>> = parts.into_iter().map(|parts| conjunction(parts.unwrap_or_default())).collect();
+        let jobs = p.activities.iter().zip(&effective).map(|(a, e)| jobs(p, a, e.as_ref())).collect();
+        Plan { effective, jobs }
+    }
+
+    /// The job names of the activity at `index`.
+    pub fn names(&self, index: usize) -> impl Iterator<Item = &str> {
+        self.jobs[index].iter().map(|(_, name)| name.as_str())
+    }
+
+    /// True when the job of `dep` may be missing from a pipeline in which `a` exists.
+    pub fn may_be_absent(&self, a: &Activity, dep: usize) -> bool {
+        a.condition.as_ref().is_some_and(Expr::has_status) && self.effective[dep].is_some()
+    }
+}
+
+/// Fills `parts[i]`: the activity's own condition and (without a status function) the
+/// parts of everything it needs, each distinct conjunct once.
+fn collect(p: &Process, i: usize, parts: &mut Vec<Option<Vec<Expr>>>) {
+    if parts[i].is_some() {
+        return;
+    }
+    parts[i] = Some(Vec::new()); // guards against cycles, which the checker already refused
+    let a = &p.activities[i];
+    let mut mine: Vec<Expr> = a.condition.iter().cloned().collect();
+    if !a.condition.as_ref().is_some_and(Expr::has_status) {
+        let mut seen: HashSet<String> = mine.iter().map(ToString::to_string).collect();
+        for dep in a.needs.iter().filter_map(|n| p.index.get(n).copied()) {
+            collect(p, dep, parts);
+            // Upstream matrix and status conditions differ per leg or run; the job needs every leg anyway.
+            let inherited = parts[dep].iter().flatten().filter(|c| !(c.reads_matrix() || c.has_status()));
+            for c in inherited {
+                if seen.insert(c.to_string()) {
+                    mine.push(c.clone());
+                }
+            }
+        }
+    }
+    parts[i] = Some(mine);
+}
+
+fn conjunction(mut parts: Vec<Expr>) -> Option<Expr> {
     match parts.len() {
         0 => None,
         1 => parts.pop(),
@@ -23,27 +77,18 @@ pub fn effective_condition(p: &Process, a: &Activity) -> Option<Expr> {
     }
 }
 
-fn collect<'p>(p: &'p Process, a: &'p Activity, parts: &mut Vec<Expr>, visited: &mut Vec<&'p str>) {
-    if visited.contains(&a.name.as_str()) {
-        return;
-    }
-    visited.push(&a.name);
-    let own_is_root = parts.is_empty() && visited.len() == 1;
-    if let Some(c) = &a.condition {
-        // Upstream matrix conditions differ per leg; a downstream job needs every leg anyway.
-        if own_is_root || !(c.reads_matrix() || c.has_status()) {
-            parts.push(c.clone());
-        }
-        if c.has_status() {
-            return;
-        }
-    }
-    for dep in a.needs.iter().filter_map(|n| p.activity(n)) {
-        collect(p, dep, parts, visited);
-    }
-}
-
-/// True when the job for `dep` may be missing from a pipeline in which `a` exists.
-pub fn may_be_absent(p: &Process, a: &Activity, dep: &Activity) -> bool {
-    a.condition.as_ref().is_some_and(Expr::has_status) && effective_condition(p, dep).is_some()
+/// The legs of an activity that its condition does not rule out, each with its job name.
+fn jobs(p: &Process, a: &Activity, condition: Option<&Expr>) -> Vec<(Combo, String)> {
+    let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
+    let base = format!("{}:{}", p.name, a.name);
+    legs.into_iter()
+        .filter(|leg| condition.is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible)))
+        .map(|leg| {
+            let name = match leg.is_empty() {
+                true => base.clone(),
+                false => format!("{base}:{}", leg.iter().map(|(_, v)| v.to_text()).collect::<Vec<_>>().join("-")),
+            };
+            (leg, name)
+        })
+        .collect()
 }
