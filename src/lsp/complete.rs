@@ -1,0 +1,191 @@
+//! Completion: keywords valid in the enclosing block, declared names in scope, context
+//! members after `inputs.` / `matrix.` / `outputs.` / `outputs.ACTIVITY.`, and the built-in
+//! contexts, events and functions in expressions.
+//!
+//! The cursor's situation is read from the text before it ([`context`]), which need not
+//! parse; the names come from the document's current analysis, or from the last one that
+//! parsed while the user is in the middle of typing.
+
+mod context;
+mod scan;
+
+use super::document::{Analysis, Documents};
+use super::hover;
+use super::index::{Key, Kind};
+use context::{Block, Cursor, Slot};
+use lsp_types::{
+    CompletionContext, CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTriggerKind,
+    Documentation, MarkupContent, MarkupKind,
+};
+
+const TOP: &[&str] = &["process", "roles"];
+const PROCESS: &[&str] = &["owner", "manager", "on", "env", "secrets", "activity", "github", "gitlab"];
+const ACTIVITY: &[&str] = &[
+    "runs_on",
+    "image",
+    "step",
+    "env",
+    "secret",
+    "matrix",
+    "when",
+    "timeout",
+    "retry",
+    "allow_failure",
+    "service",
+    "environment",
+    "approved_by",
+    "produces",
+    "consumes",
+    "output",
+    "github",
+    "gitlab",
+];
+const CONTEXTS: &[&str] = &["branch", "tag", "event", "actor", "inputs"];
+const ACTIVITY_CONTEXTS: &[&str] = &["matrix", "outputs"];
+const EVENTS: &[&str] = &["push", "pull_request", "schedule", "manual"];
+const FUNCTIONS: &[&str] = &["startsWith", "contains"];
+const STATUS_FUNCTIONS: &[&str] = &["success", "failure", "always"];
+
+/// The completions at the cursor.
+pub fn complete(docs: &Documents, params: CompletionParams) -> Option<CompletionResponse> {
+    let (doc, offset) = docs.at(&params.text_document_position)?;
+    let cursor = context::at(doc.text.get(..offset)?)?;
+    if typed_space(params.context.as_ref()) && !wants_word_after_space(&cursor.slot) {
+        return None;
+    }
+    let items = items(doc.names(), &cursor);
+    (!items.is_empty()).then_some(CompletionResponse::Array(items))
+}
+
+/// True when the client asks because a space was typed.
+fn typed_space(context: Option<&CompletionContext>) -> bool {
+    context.is_some_and(|c| {
+        c.trigger_kind == CompletionTriggerKind::TRIGGER_CHARACTER && c.trigger_character.as_deref() == Some(" ")
+    })
+}
+
+/// Slots where a space is always followed by a name from a short list (not free text).
+fn wants_word_after_space(slot: &Slot) -> bool {
+    matches!(slot, Slot::Names(_) | Slot::Triggers | Slot::Runners | Slot::Steps | Slot::Word(_))
+}
+
+fn items(analysis: &Analysis, cursor: &Cursor) -> Vec<CompletionItem> {
+    let keywords = |words: &[&str]| words.iter().map(|w| item(w, CompletionItemKind::KEYWORD, "keyword")).collect();
+    match &cursor.slot {
+        Slot::Keywords(block) => keywords(match block {
+            Block::Top => TOP,
+            Block::Process => PROCESS,
+            Block::Activity => ACTIVITY,
+            Block::Matrix => &["include", "exclude"],
+            Block::Service => &["env"],
+            _ => &[],
+        }),
+        Slot::Names(kind) => names(analysis, cursor, *kind),
+        Slot::Member(path) => members(analysis, cursor, path),
+        Slot::Expression => expression(cursor),
+        Slot::Triggers => EVENTS.iter().map(|t| item(t, CompletionItemKind::EVENT, "trigger")).collect(),
+        Slot::TriggerArgs(trigger) => {
+            let args: &[&str] = match trigger.as_str() {
+                "push" => &["branches", "tags", "paths"],
+                "pull_request" => &["branches", "paths"],
+                "schedule" => &["cron"],
+                _ => &[],
+            };
+            args.iter().map(|a| item(a, CompletionItemKind::PROPERTY, "trigger argument")).collect()
+        }
+        Slot::InputTypes => keywords(&["string", "boolean", "number", "choice"]),
+        Slot::Runners => {
+            let mut runners: Vec<_> = ["linux", "macos", "windows"]
+                .iter()
+                .map(|r| item(r, CompletionItemKind::ENUM_MEMBER, "runner"))
+                .collect();
+            runners.push(item("matrix", CompletionItemKind::VARIABLE, "a matrix axis: `matrix.AXIS`"));
+            runners
+        }
+        Slot::Steps => keywords(&["checkout", "uses"]),
+        Slot::Members => keywords(&["user", "team"]),
+        Slot::Word(word) => keywords(&[word]),
+        Slot::Nothing => Vec::new(),
+    }
+}
+
+/// Declared names of `kind` visible at the cursor.
+fn names(analysis: &Analysis, cursor: &Cursor, kind: Kind) -> Vec<CompletionItem> {
+    let process = if kind == Kind::Role { None } else { cursor.process.as_deref() };
+    if kind != Kind::Role && process.is_none() {
+        return Vec::new();
+    }
+    let mut found = analysis.index.names(kind, process, None);
+    if kind == Kind::Activity {
+        found.retain(|name| Some(*name) != cursor.activity.as_deref());
+    }
+    found.into_iter().map(|name| named(analysis, key(kind, name, process, None))).collect()
+}
+
+/// After a dot: inputs, matrix axes, activities with outputs, or one activity's outputs.
+fn members(analysis: &Analysis, cursor: &Cursor, path: &[String]) -> Vec<CompletionItem> {
+    let process = cursor.process.as_deref();
+    let activity = cursor.activity.as_deref();
+    let index = &analysis.index;
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let (kind, owner, names) = match path.as_slice() {
+        ["inputs"] => (Kind::Input, None, index.names(Kind::Input, process, None)),
+        ["matrix"] => {
+            (Kind::Axis, activity, activity.map(|a| index.names(Kind::Axis, process, Some(a))).unwrap_or_default())
+        }
+        ["outputs"] => {
+            let mut with_outputs = index.names(Kind::Activity, process, None);
+            with_outputs.retain(|a| Some(*a) != activity && !index.names(Kind::Output, process, Some(a)).is_empty());
+            (Kind::Activity, None, with_outputs)
+        }
+        ["outputs", from] => (Kind::Output, Some(*from), index.names(Kind::Output, process, Some(from))),
+        _ => return Vec::new(),
+    };
+    names.into_iter().map(|name| named(analysis, key(kind, name, process, owner))).collect()
+}
+
+/// Contexts, events and functions; `matrix`, `outputs` and status functions only in activities.
+fn expression(cursor: &Cursor) -> Vec<CompletionItem> {
+    let in_activity = cursor.activity.is_some();
+    let mut out: Vec<CompletionItem> =
+        CONTEXTS.iter().map(|c| item(c, CompletionItemKind::VARIABLE, "context")).collect();
+    if in_activity {
+        out.extend(ACTIVITY_CONTEXTS.iter().map(|c| item(c, CompletionItemKind::VARIABLE, "context")));
+    }
+    out.extend(EVENTS.iter().map(|e| item(e, CompletionItemKind::EVENT, "event")));
+    out.extend(FUNCTIONS.iter().map(|f| item(f, CompletionItemKind::FUNCTION, "function")));
+    if in_activity {
+        out.extend(STATUS_FUNCTIONS.iter().map(|f| item(f, CompletionItemKind::FUNCTION, "status function")));
+    }
+    out.extend(["true", "false"].iter().map(|b| item(b, CompletionItemKind::KEYWORD, "boolean")));
+    out
+}
+
+fn key(kind: Kind, name: &str, process: Option<&str>, activity: Option<&str>) -> Key {
+    Key { kind, name: name.to_string(), process: process.map(str::to_string), activity: activity.map(str::to_string) }
+}
+
+/// A declared name, documented with its hover text.
+fn named(analysis: &Analysis, key: Key) -> CompletionItem {
+    let kind = match key.kind {
+        Kind::Activity => CompletionItemKind::FUNCTION,
+        Kind::Role => CompletionItemKind::CLASS,
+        Kind::Artifact => CompletionItemKind::FILE,
+        Kind::Secret => CompletionItemKind::CONSTANT,
+        Kind::Axis | Kind::Output => CompletionItemKind::FIELD,
+        _ => CompletionItemKind::VARIABLE,
+    };
+    let mut out = item(&key.name, kind, key.kind.word());
+    out.documentation = hover::describe(analysis, &key)
+        .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value }));
+    out
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: &str) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        ..CompletionItem::default()
+    }
+}

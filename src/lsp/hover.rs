@@ -1,0 +1,246 @@
+//! Hover: what the name under the cursor is, and what it becomes on each target.
+//!
+//! Declared names (processes, activities, roles, artifacts, inputs, secrets, outputs, matrix
+//! axes) are described from the syntax tree and the checked model; the generated names come
+//! from the emitters themselves (`emit::gitlab::job_names`, `emit::github::expr`,
+//! `emit::gitlab::rules::variable`), so a hover says what `flowc build` writes. Built-in
+//! contexts, events and functions are described in [`builtin`].
+
+mod builtin;
+
+use super::document::{Analysis, Documents};
+use super::index::{Key, Kind};
+use crate::ast::{self, ActivityStmt, ArgValue, ValueKind};
+use crate::emit::github::expr as github;
+use crate::emit::gitlab::rules;
+use crate::model::{self, Context, Expr, ExprKind};
+use crate::source::Span;
+use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+/// The hover for the name at the cursor, if there is one.
+pub fn hover(docs: &Documents, params: HoverParams) -> Option<Hover> {
+    let (doc, offset) = docs.at(&params.text_document_position_params)?;
+    let occurrence = doc.analysis.index.at(offset)?;
+    let value = describe(&doc.analysis, &occurrence.key)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+        range: Some(doc.range(occurrence.span)),
+    })
+}
+
+/// Markdown describing what `key` names.
+pub fn describe(analysis: &Analysis, key: &Key) -> Option<String> {
+    let scope = Scope::new(analysis, key);
+    let name = key.name.as_str();
+    match key.kind {
+        Kind::Process => scope.process_text(),
+        Kind::Activity => scope.activity_text(name),
+        Kind::Role => role_text(analysis, name),
+        Kind::Artifact => scope.artifact_text(name),
+        Kind::Input => scope.input_text(name),
+        Kind::Secret => Some(scope.secret_text(name)),
+        Kind::Output => Some(output_text(key.activity.as_deref()?, name)),
+        Kind::Axis => scope.axis_text(key.activity.as_deref()?, name),
+        Kind::Context => builtin::context(name, scope.model_process),
+        Kind::Event => builtin::event(name),
+        Kind::Function => builtin::function(name),
+    }
+}
+
+/// The process a name belongs to, as written and as checked.
+struct Scope<'a> {
+    name: &'a str,
+    process: Option<&'a ast::Process>,
+    model_process: Option<&'a model::Process>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(analysis: &'a Analysis, key: &'a Key) -> Scope<'a> {
+        let name = match key.kind {
+            Kind::Process => key.name.as_str(),
+            _ => key.process.as_deref().unwrap_or_default(),
+        };
+        let process = analysis.file.processes.iter().find(|p| p.name.name == name);
+        let model_process = analysis.model.as_ref().and_then(|m| m.processes.iter().find(|p| p.name == name));
+        Scope { name, process, model_process }
+    }
+
+    fn activities(&self) -> impl Iterator<Item = &'a ast::Activity> {
+        self.process.into_iter().flat_map(|p| &p.activities)
+    }
+
+    fn process_text(&self) -> Option<String> {
+        let p = self.process?;
+        let owner = p.owner.first().map(|o| format!(" (owner `{}`)", o.name)).unwrap_or_default();
+        let count = p.activities.len();
+        Some(format!(
+            "process `{}`{owner}, {count} activit{} — GitHub workflow `.github/workflows/{}.yml`, GitLab jobs `{}:ACTIVITY` in `.gitlab-ci.yml`",
+            self.name,
+            if count == 1 { "y" } else { "ies" },
+            self.name,
+            self.name
+        ))
+    }
+
+    fn activity_text(&self, name: &str) -> Option<String> {
+        let ast = self.activities().find(|a| a.name.name == name)?;
+        let checked = self.model_process.and_then(|p| p.activity(name).map(|a| (p, a)));
+        let after: Vec<&str> = match checked {
+            Some((_, a)) => a.needs.iter().map(String::as_str).collect(),
+            None => ast.after.iter().map(|i| i.name.as_str()).collect(),
+        };
+        let after = if after.is_empty() { String::new() } else { format!(" (after {})", quoted(&after)) };
+        let jobs = match checked {
+            Some((p, a)) => gitlab_jobs(p, a),
+            None => vec![format!("{}:{name}", self.name)],
+        };
+        let gitlab = match jobs.len() {
+            0 => "no GitLab job (its condition never holds)".to_string(),
+            1 => format!("GitLab job `{}`", jobs[0]),
+            _ => format!("GitLab jobs {}", quoted(&jobs)),
+        };
+        Some(format!("activity `{name}`{after} — GitHub job `{name}`, {gitlab}"))
+    }
+
+    fn artifact_text(&self, name: &str) -> Option<String> {
+        let produced = self.activities().find_map(|a| {
+            a.stmts.iter().find_map(|s| match s {
+                ActivityStmt::Produces { name: n, paths, .. } if n.name == name => Some((a, paths)),
+                _ => None,
+            })
+        });
+        let consumers: Vec<&str> = self
+            .activities()
+            .filter(|a| {
+                a.stmts.iter().any(|s| matches!(s, ActivityStmt::Consumes(ns) if ns.iter().any(|n| n.name == name)))
+            })
+            .map(|a| a.name.name.as_str())
+            .collect();
+        let mut text = format!("artifact `{name}`");
+        if let Some((producer, paths)) = produced {
+            let paths: Vec<&str> = paths.iter().map(|p| p.value.as_str()).collect();
+            text.push_str(&format!(" = {} — produced by `{}`", quoted(&paths), producer.name.name));
+        }
+        if !consumers.is_empty() {
+            text.push_str(&format!(", consumed by {}", quoted(&consumers)));
+        }
+        Some(text + "\n\nGitHub: a tar file through `actions/upload-artifact` / `download-artifact`; GitLab: `artifacts:` and `needs:`")
+    }
+
+    fn input_text(&self, name: &str) -> Option<String> {
+        let (ty, default) = self.process?.triggers.iter().flat_map(|t| &t.args).find_map(|arg| match &arg.value {
+            ArgValue::Input { ty, default } if arg.name.name == name => Some((ty, default)),
+            _ => None,
+        })?;
+        let mut text = format!("input `{name}`: {}", input_type(ty));
+        if let Some(default) = default {
+            text.push_str(&format!(" = {}", value_text(&default.kind, true)));
+        }
+        let inputs = self.model_process.map(|p| p.inputs()).unwrap_or_default();
+        let ty = inputs.iter().find(|i| i.name == name).map_or(model::InputType::String, |i| i.ty.clone());
+        let context = Context::Input(name.to_string(), ty);
+        let github = github::wrapped(&context_expr(context.clone()), inputs);
+        Some(format!("{text} — GitHub `{github}`, GitLab `{}`", rules::variable(&context)))
+    }
+
+    fn secret_text(&self, name: &str) -> String {
+        let users: Vec<&str> = self
+            .activities()
+            .filter(|a| {
+                a.stmts.iter().any(|s| matches!(s, ActivityStmt::Secrets(ns) if ns.iter().any(|n| n.name == name)))
+            })
+            .map(|a| a.name.name.as_str())
+            .collect();
+        let used = if users.is_empty() { String::new() } else { format!(", given to {}", quoted(&users)) };
+        format!(
+            "secret `{name}`{used} — GitHub `${{{{ secrets.{name} }}}}` in the env of those activities, GitLab CI/CD variable `${name}` (every job sees it)"
+        )
+    }
+
+    fn axis_text(&self, activity: &str, name: &str) -> Option<String> {
+        let matrix = self.activities().find(|a| a.name.name == activity)?.stmts.iter().find_map(|s| match s {
+            ActivityStmt::Matrix(m) => Some(m),
+            _ => None,
+        })?;
+        let (_, values) = matrix.axes.iter().find(|(axis, _)| axis.name == name)?;
+        let values: Vec<String> = values.iter().map(|v| value_text(&v.kind, false)).collect();
+        let github = github::wrapped(&context_expr(Context::Matrix(name.to_string())), &[]);
+        Some(format!(
+            "matrix axis `{name}` of `{activity}`: {} — GitHub `{github}`, GitLab: one job per leg, with the leg's value",
+            quoted(&values)
+        ))
+    }
+}
+
+/// The GitLab jobs of an activity, named as the GitLab emitter names them: `PROCESS:ACTIVITY`,
+/// or `PROCESS:ACTIVITY:V1-V2` for each matrix leg its condition does not rule out.
+// The emitter's own naming (`emit::gitlab::upstream::Plan`) is private; tests/lsp.rs checks
+// these names against the generated `.gitlab-ci.yml`.
+fn gitlab_jobs(p: &model::Process, a: &model::Activity) -> Vec<String> {
+    let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
+    let base = format!("{}:{}", p.name, a.name);
+    let possible =
+        |leg: &model::Combo| a.condition.as_ref().is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible));
+    legs.into_iter()
+        .filter(possible)
+        .map(|leg| match leg.is_empty() {
+            true => base.clone(),
+            false => format!("{base}:{}", leg.iter().map(|(_, v)| v.to_text()).collect::<Vec<_>>().join("-")),
+        })
+        .collect()
+}
+
+fn role_text(analysis: &Analysis, name: &str) -> Option<String> {
+    let role = analysis.file.roles.iter().find(|r| r.name.name == name)?;
+    let members: Vec<String> = role
+        .members
+        .iter()
+        .map(|m| match m.kind {
+            ast::MemberKind::User => format!("user `{}`", m.name.value),
+            ast::MemberKind::Team => format!("team `{}`", m.name.value),
+        })
+        .collect();
+    let members = if members.is_empty() { "no members".to_string() } else { members.join(", ") };
+    Some(format!("role `{name}`: {members}\n\nRoles produce no YAML: approvers are set on the platform (environment reviewers on GitHub, protected environments on GitLab)"))
+}
+
+fn output_text(activity: &str, name: &str) -> String {
+    let context = Context::Output { activity: activity.to_string(), name: name.to_string() };
+    let github = github::wrapped(&context_expr(context.clone()), &[]);
+    format!("output `{name}` of `{activity}` — GitHub `{github}`, GitLab `{}`", rules::variable(&context))
+}
+
+/// A context as a model expression, to render it as the emitters do.
+fn context_expr(context: Context) -> Expr {
+    Expr { kind: ExprKind::Context(context), span: Span::default() }
+}
+
+fn input_type(ty: &ast::InputType) -> String {
+    match ty {
+        ast::InputType::String => "string".into(),
+        ast::InputType::Boolean => "boolean".into(),
+        ast::InputType::Number => "number".into(),
+        ast::InputType::Choice(options) => {
+            let options: Vec<String> = options.iter().map(|o| format!("{:?}", o.value)).collect();
+            format!("choice[{}]", options.join(", "))
+        }
+    }
+}
+
+/// A literal as written; strings quoted when `quote_strings`.
+fn value_text(value: &ValueKind, quote_strings: bool) -> String {
+    match value {
+        ValueKind::Str(s) if quote_strings => format!("{s:?}"),
+        ValueKind::Str(s) => s.clone(),
+        ValueKind::Null => "null".into(),
+        ValueKind::Bool(b) => b.to_string(),
+        ValueKind::Int(i) => i.to_string(),
+        ValueKind::Float(f) => f.to_string(),
+        ValueKind::List(_) | ValueKind::Map(_) => "…".into(),
+    }
+}
+
+/// `` `a`, `b` ``
+fn quoted<S: AsRef<str>>(names: &[S]) -> String {
+    names.iter().map(|n| format!("`{}`", n.as_ref())).collect::<Vec<_>>().join(", ")
+}
