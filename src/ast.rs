@@ -23,7 +23,19 @@ pub struct Str {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     pub roles: Vec<RoleDecl>,
+    pub policies: Vec<Policy>,
     pub processes: Vec<Process>,
+}
+
+/// `policy NAME { for ... require ... message "..." }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub name: Ident,
+    /// Which activities the rule applies to; all when empty.
+    pub applies: Vec<Expr>,
+    pub require: Vec<Expr>,
+    pub message: Vec<Str>,
+    pub span: Span,
 }
 
 /// `releasers = [user "bob", user "carol"]`
@@ -53,6 +65,7 @@ pub struct Process {
     pub name: Ident,
     pub owner: Vec<Ident>,
     pub manager: Vec<Ident>,
+    pub policies: Vec<Ident>,
     pub secrets: Vec<Ident>,
     pub triggers: Vec<Trigger>,
     pub env: Vec<EnvEntry>,
@@ -123,7 +136,10 @@ pub enum ActivityStmt {
     AllowFailure { when: Option<Expr>, span: Span },
     Service(Service),
     Environment { name: Str, url: Option<Str>, span: Span },
-    ApprovedBy(Ident),
+    ApprovedBy { role: Ident, quorum: Option<(u32, Span)> },
+    RunBy(Ident),
+    Consulted(Vec<Ident>),
+    Informed(Vec<Ident>),
     Produces { name: Ident, paths: Vec<Str>, span: Span },
     Consumes(Vec<Ident>),
     Outputs(Vec<Ident>),

@@ -8,6 +8,7 @@ mod activity;
 pub mod errors;
 mod expr;
 mod graph;
+mod policy;
 mod process;
 mod roles;
 mod targets;
@@ -26,6 +27,7 @@ pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
     let mut model = Model::default();
     for file in files {
         let roles = roles::collect(file, &mut diagnostics);
+        let policies = policy::collect(file, &mut diagnostics);
         let first_process = model.processes.len();
         for process in &file.processes {
             if let Some(first) = seen.get(process.name.name.as_str()) {
@@ -33,7 +35,9 @@ pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
                 continue;
             }
             seen.insert(&process.name.name, process.name.span);
-            model.processes.push(process::lower(process, &roles, &mut diagnostics));
+            let lowered = process::lower(process, &roles, &mut diagnostics);
+            policy::enforce(process, &lowered, &policies, &mut diagnostics);
+            model.processes.push(lowered);
         }
         let file_roles: Vec<_> = roles.into_values().map(|(role, _)| role).collect();
         roles::warn_unused(&file_roles, &model.processes[first_process..], &mut diagnostics);

@@ -6,6 +6,7 @@
 
 pub mod github;
 pub mod gitlab;
+mod guard;
 pub mod yaml;
 
 use crate::model::{Data, Model};

@@ -37,6 +37,10 @@ const EXPLANATIONS: &[(&str, &str)] = &[
     ("E0501", "Every process needs exactly one accountable owner: `owner ROLE`."),
     ("E0502", "An activity is approved by a role with no members, so nobody could approve it."),
     ("E0503", "`approved_by` needs an `environment`: both platforms attach approvals to environments."),
+    ("E0504", "`approved_by N of ROLE` asks for more approvals than the role has members (or for none)."),
+    ("E0505", "Separation of duties: someone is in both the `run_by` and the `approved_by` role of an activity, so they could approve their own run."),
+    ("E0801", "`policies` names a policy that is neither declared in the file (`policy NAME { ... }`) nor standard. Standard policies: timeouts, production-approved, no-secrets-on-pull-requests, owner-and-manager."),
+    ("E0802", "An activity (or the process) breaks a policy the process enables. The notes give the policy's message and the requirement that failed."),
     ("E0601", "The chosen target cannot express this feature. The help suggests a target block or a target-specific step."),
     ("E0602", "A key in a `github { }` or `gitlab { }` block is not one flowc passes through at that level."),
     ("E0603", "A key in a target block would replace what flowc generates from a language construct; use the construct."),
@@ -45,5 +49,6 @@ const EXPLANATIONS: &[(&str, &str)] = &[
     ("W0001", "A role is declared but no process uses it."),
     ("W0002", "An artifact is produced but no activity consumes it."),
     ("W0003", "A process declares a secret that no activity uses."),
+    ("W0101", "A rule of the process can only be documented, not enforced, on the chosen target (for example a quorum above one on GitHub, or team membership in a run-time guard)."),
     ("W0004", "A process has no trigger; it can only be started by hand."),
 ];

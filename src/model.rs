@@ -33,6 +33,8 @@ pub struct Process {
     pub span: Span,
     pub owner: String,
     pub manager: Option<String>,
+    /// Policies the process follows, by name.
+    pub policies: Vec<String>,
     pub triggers: Triggers,
     pub env: Vec<EnvVar>,
     pub secrets: Vec<String>,
@@ -133,6 +135,11 @@ pub struct Activity {
     pub services: Vec<Service>,
     pub environment: Option<Environment>,
     pub approval: Option<Approval>,
+    /// The role whose members may start the activity.
+    pub run_by: Option<Assignment>,
+    /// Roles consulted before, and informed after, the activity (RACI).
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
     pub produces: Vec<Artifact>,
     /// Consumed artifacts with the activity that produces each.
     pub consumes: Vec<(String, String)>,
@@ -242,7 +249,43 @@ pub struct Environment {
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub role: String,
+    /// How many members must approve (`approved_by 2 of releasers`); 1 by default.
+    pub quorum: u32,
     pub span: Span,
+}
+
+/// A role named by an activity statement, with where it was named.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub role: String,
+    pub span: Span,
+}
+
+impl Model {
+    /// The role `name` as `process` sees it: roles belong to the file that declares them.
+    pub fn role(&self, process: &Process, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name && r.span.file == process.file)
+    }
+}
+
+impl Role {
+    /// The logins of the role's users (teams excluded).
+    pub fn users(&self) -> Vec<&str> {
+        self.members.iter().filter_map(|m| if let Member::User(u) = m { Some(u.as_str()) } else { None }).collect()
+    }
+
+    pub fn teams(&self) -> Vec<&str> {
+        self.members.iter().filter_map(|m| if let Member::Team(t) = m { Some(t.as_str()) } else { None }).collect()
+    }
+}
+
+impl Member {
+    /// `@login` or `@org/team`, as CODEOWNERS and mentions write it.
+    pub fn handle(&self) -> String {
+        match self {
+            Member::User(name) | Member::Team(name) => format!("@{name}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -319,7 +362,63 @@ pub enum Context {
     Actor,
     Matrix(String),
     Input(String, InputType),
-    Output { activity: String, name: String },
+    Output {
+        activity: String,
+        name: String,
+    },
+    /// A property of the activity or process a policy is checked against (policies only).
+    Property(Property),
+}
+
+/// What a policy can read about an activity and its process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Property {
+    ActivityName,
+    Environment,
+    ApprovedBy,
+    Quorum,
+    RunBy,
+    Timeout,
+    Secrets,
+    After,
+    OnPullRequest,
+    ProcessName,
+    Owner,
+    Manager,
+}
+
+impl Property {
+    pub const ALL: [Property; 12] = [
+        Property::ActivityName,
+        Property::Environment,
+        Property::ApprovedBy,
+        Property::Quorum,
+        Property::RunBy,
+        Property::Timeout,
+        Property::Secrets,
+        Property::After,
+        Property::OnPullRequest,
+        Property::ProcessName,
+        Property::Owner,
+        Property::Manager,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ActivityName => "activity.name",
+            Property::Environment => "activity.environment",
+            Property::ApprovedBy => "activity.approved_by",
+            Property::Quorum => "activity.quorum",
+            Property::RunBy => "activity.run_by",
+            Property::Timeout => "activity.timeout",
+            Property::Secrets => "activity.secrets",
+            Property::After => "activity.after",
+            Property::OnPullRequest => "activity.on_pull_request",
+            Property::ProcessName => "process.name",
+            Property::Owner => "process.owner",
+            Property::Manager => "process.manager",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,6 +503,7 @@ impl std::fmt::Display for Expr {
                 Context::Matrix(axis) => write!(f, "matrix.{axis}"),
                 Context::Input(name, _) => write!(f, "inputs.{name}"),
                 Context::Output { activity, name } => write!(f, "outputs.{activity}.{name}"),
+                Context::Property(p) => f.write_str(p.name()),
             },
             ExprKind::Not(inner) => write!(f, "!({inner})"),
             ExprKind::Eq(a, b) => write!(f, "{a} == {b}"),

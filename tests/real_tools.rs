@@ -191,3 +191,24 @@ fn a_failing_activity_fails_the_run_on_both_targets() {
     assert!(!github.job("broken").passed);
     assert!(!github.ran("after_broken"), "{github}");
 }
+
+#[test]
+fn the_run_by_guard_admits_listed_users_and_stops_others() {
+    let tools = Tools::require();
+    let (dir, _, _) = build(&repo("tests/fixtures/run/guard.flow"));
+    let gitlab_ci = dir.path().join(".gitlab-ci.yml");
+    let admitted = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=dave"]);
+    assert!(admitted.success && admitted.log_contains("guard:restart", "flowc-ran: restart"), "{admitted}");
+    let stopped = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=mallory"]);
+    assert!(!stopped.success, "{stopped}");
+    assert!(stopped.log_contains("guard:restart", "mallory may not run restart"), "{stopped}");
+    assert!(!stopped.log_contains("guard:restart", "flowc-ran: restart"), "{stopped}");
+
+    let workflow = dir.path().join(".github/workflows/guard.yml");
+    let admitted = tools.run_github(&workflow, "push", &[], &["--actor", "erin"]);
+    assert!(admitted.success && admitted.log_contains("restart", "flowc-ran: restart"), "{admitted}");
+    let stopped = tools.run_github(&workflow, "push", &[], &["--actor", "mallory"]);
+    assert!(!stopped.success, "{stopped}");
+    assert!(stopped.log_contains("restart", "mallory may not run restart"), "{stopped}");
+    assert!(!stopped.log_contains("restart", "flowc-ran: restart"), "{stopped}");
+}

@@ -87,6 +87,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         matrix: matrix.as_ref(),
         outputs: Some(&env.outputs),
         allow_status: false,
+        policy: false,
     };
     let status_scope = Scope { allow_status: true, ..scope };
     let mut out = model::Activity {
@@ -107,6 +108,9 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         services: Vec::new(),
         environment: None,
         approval: None,
+        run_by: None,
+        consulted: Vec::new(),
+        informed: Vec::new(),
         produces: Vec::new(),
         consumes: Vec::new(),
         outputs: Vec::new(),
@@ -125,6 +129,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         mut approval,
         mut matrix_seen,
     ) = (None, None, None, None, None, None, None, None, None);
+    let mut run_by = None;
     let mut env_entries = Vec::new();
     let mut secret_idents = Vec::new();
     let mut output_idents = Vec::new();
@@ -169,7 +174,16 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
                 }
                 once(&mut environment, value, *span, "environment", diagnostics)
             }
-            S::ApprovedBy(role) => once(&mut approval, role, role.span, "approved_by", diagnostics),
+            S::ApprovedBy { role, quorum } => {
+                once(&mut approval, (role, *quorum), role.span, "approved_by", diagnostics)
+            }
+            S::RunBy(role) => once(&mut run_by, role, role.span, "run_by", diagnostics),
+            S::Consulted(roles) => {
+                out.consulted.extend(roles.iter().filter_map(|r| roles::resolve(env.roles, r, diagnostics)))
+            }
+            S::Informed(roles) => {
+                out.informed.extend(roles.iter().filter_map(|r| roles::resolve(env.roles, r, diagnostics)))
+            }
             S::Produces { name, paths, .. } => {
                 for path in paths {
                     check_artifact_path(path, diagnostics);
@@ -240,8 +254,9 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     out.env = dedupe_env(out.env, &env_entries, diagnostics);
     out.secrets = secrets(&secret_idents, env, diagnostics);
     out.outputs = outputs(&output_idents, diagnostics);
-    if let Some((role, span)) = approval {
-        out.approval = approve(role, env.roles, diagnostics).map(|role| Approval { role, span });
+    if let Some(((role, quorum), span)) = approval {
+        out.approval =
+            approve(role, quorum, env.roles, diagnostics).map(|(role, quorum)| Approval { role, quorum, span });
         if out.environment.is_none() {
             diagnostics.push(errors::approval_without_environment(&a.name.name, span));
         }
@@ -260,6 +275,11 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             .with_help("produce them from an activity without a matrix"),
         );
     }
+    if let Some((role, _)) = run_by {
+        out.run_by =
+            roles::resolve(env.roles, role, diagnostics).map(|r| model::Assignment { role: r, span: role.span });
+    }
+    roles::check_duties(&out, env.roles, diagnostics);
     if out.steps.is_empty() {
         diagnostics.push(errors::missing(
             a.name.span,
@@ -499,13 +519,22 @@ fn outputs(idents: &[ast::Ident], diagnostics: &mut Vec<Diagnostic>) -> Vec<Stri
     out
 }
 
-fn approve(role: &ast::Ident, roles: &Roles, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+fn approve(
+    role: &ast::Ident,
+    quorum: Option<(u32, Span)>,
+    roles: &Roles,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, u32)> {
     let name = roles::resolve(roles, role, diagnostics)?;
     let (decl, _) = &roles[&name];
     if decl.members.is_empty() {
         diagnostics.push(errors::empty_role(&name, role.span, decl.span));
     }
-    Some(name)
+    let (count, span) = quorum.unwrap_or((1, role.span));
+    if count == 0 || count as usize > decl.members.len().max(1) {
+        diagnostics.push(errors::bad_quorum(count, &name, decl.members.len(), span, decl.span));
+    }
+    Some((name, count.max(1)))
 }
 
 fn check_artifact_path(path: &ast::Str, diagnostics: &mut Vec<Diagnostic>) {

@@ -26,6 +26,11 @@ pub const NOT_A_VALUE: &str = "E0403";
 pub const MISSING_OWNER: &str = "E0501";
 pub const EMPTY_ROLE: &str = "E0502";
 pub const APPROVAL_WITHOUT_ENVIRONMENT: &str = "E0503";
+pub const BAD_QUORUM: &str = "E0504";
+pub const SELF_APPROVAL: &str = "E0505";
+pub const UNKNOWN_POLICY: &str = "E0801";
+pub const POLICY_VIOLATED: &str = "E0802";
+pub const NOT_ENFORCED: &str = "W0101";
 pub const TARGET_CANNOT_EXPRESS: &str = "E0601";
 pub const UNKNOWN_TARGET_KEY: &str = "E0602";
 pub const TARGET_KEY_CONFLICT: &str = "E0603";
@@ -147,6 +152,29 @@ pub fn approval_without_environment(activity: &str, span: Span) -> Diagnostic {
     )
     .with_note("both platforms attach approvals to an environment (GitHub environments, GitLab protected environments)")
     .with_help("add `environment NAME` to the activity")
+}
+
+pub fn bad_quorum(count: u32, role: &str, members: usize, span: Span, decl: Span) -> Diagnostic {
+    Diagnostic::error(
+        BAD_QUORUM,
+        format!("a quorum of {count} cannot be met by role `{role}`, which has {members} member(s)"),
+        span,
+        "quorum",
+    )
+    .with_label(decl, format!("`{role}` is declared here"))
+    .with_help(format!("ask for between 1 and {members} approvals, or add members to `{role}`"))
+}
+
+pub fn self_approval(activity: &str, member: &str, run_by: Span, approved_by: Span) -> Diagnostic {
+    Diagnostic::error(
+        SELF_APPROVAL,
+        format!("`{member}` may both run and approve activity `{activity}`"),
+        approved_by,
+        "approves",
+    )
+    .with_label(run_by, "runs")
+    .with_note("separation of duties: whoever starts an activity must not be the one who approves it")
+    .with_help("give `run_by` and `approved_by` roles with no member in common")
 }
 
 pub fn cannot_express(target: &str, what: &str, span: Span, help: impl Into<String>) -> Diagnostic {

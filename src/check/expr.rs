@@ -7,7 +7,7 @@
 use super::errors;
 use crate::ast::{self, CompareOp, ExprKind as A, ValueKind};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Context, Data, Event, Expr, ExprKind as M, Input, InputType, Matrix, Status, Triggers};
+use crate::model::{Context, Data, Event, Expr, ExprKind as M, Input, InputType, Matrix, Property, Status, Triggers};
 use crate::source::Span;
 use indexmap::IndexMap;
 use std::fmt;
@@ -45,11 +45,23 @@ pub struct Scope<'a> {
     /// Activity → the outputs it declares; `None` where outputs are not readable.
     pub outputs: Option<&'a IndexMap<String, Vec<String>>>,
     pub allow_status: bool,
+    /// True in policies: `activity.*` and `process.*` are readable, run-time contexts are not.
+    pub policy: bool,
 }
 
 impl<'a> Scope<'a> {
     pub fn process(triggers: &'a Triggers) -> Scope<'a> {
-        Scope { inputs: triggers.manual.as_deref().unwrap_or(&[]), matrix: None, outputs: None, allow_status: false }
+        Scope {
+            inputs: triggers.manual.as_deref().unwrap_or(&[]),
+            matrix: None,
+            outputs: None,
+            allow_status: false,
+            policy: false,
+        }
+    }
+
+    pub fn policy() -> Scope<'static> {
+        Scope { inputs: &[], matrix: None, outputs: None, allow_status: false, policy: true }
     }
 }
 
@@ -126,7 +138,8 @@ impl Resolver<'_, '_> {
             A::Compare(op, left, right) => {
                 let (l, r) = (self.resolve(left), self.resolve(right));
                 let ((l, lt), (r, rt)) = (l?, r?);
-                if lt != rt {
+                let empty_list = |a: &Type, b: &Type| *a == Type::EmptyList && matches!(b, Type::List(_));
+                if lt != rt && !empty_list(&lt, &rt) && !empty_list(&rt, &lt) {
                     let message = format!("cannot compare {lt} with {rt}");
                     self.diagnostics.push(
                         Diagnostic::error(errors::TYPE_MISMATCH, message, span, "these have different types")
@@ -193,6 +206,9 @@ impl Resolver<'_, '_> {
     fn path(&mut self, path: &[ast::Ident], span: Span) -> Option<(Expr, Type)> {
         let ctx = |c| Some((Expr { kind: M::Context(c), span }, Type::String));
         let head = path[0].name.as_str();
+        if self.scope.policy {
+            return self.property(path, span);
+        }
         match (head, path.len()) {
             ("branch", 1) => ctx(Context::Branch),
             ("tag", 1) => ctx(Context::Tag),
@@ -222,6 +238,25 @@ impl Resolver<'_, '_> {
                 None
             }
         }
+    }
+
+    /// `activity.PROPERTY` or `process.PROPERTY` in a policy, or an event name.
+    fn property(&mut self, path: &[ast::Ident], span: Span) -> Option<(Expr, Type)> {
+        let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+        if let [one] = path {
+            if let Some((_, event)) = Event::ALL.iter().find(|(n, _)| *n == one.name) {
+                return Some((Expr { kind: M::Event(*event), span }, Type::Event));
+            }
+        }
+        let Some(property) = Property::ALL.into_iter().find(|p| p.name() == name) else {
+            let candidates = Property::ALL.iter().map(|p| p.name());
+            let d = errors::unknown(errors::UNKNOWN_CONTEXT, "policy property", &name, span, candidates);
+            self.diagnostics.push(d.with_note(
+                "policies are checked when compiling; they read the activity and process, not run-time values",
+            ));
+            return None;
+        };
+        Some((Expr { kind: M::Context(Context::Property(property)), span }, property_type(property)))
     }
 
     fn matrix(&mut self, axis: &ast::Ident, span: Span) -> Option<(Expr, Type)> {
@@ -361,6 +396,16 @@ impl Resolver<'_, '_> {
             return None;
         }
         Some((Expr { kind: M::Contains(Box::new(a), Box::new(b)), span }, Type::Bool))
+    }
+}
+
+/// The type of a policy property.
+fn property_type(p: Property) -> Type {
+    match p {
+        Property::Quorum | Property::Timeout => Type::Number,
+        Property::Secrets | Property::After => Type::List(Box::new(Type::String)),
+        Property::OnPullRequest => Type::Bool,
+        _ => Type::String,
     }
 }
 

@@ -51,6 +51,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
         span: p.span,
         owner: owner.unwrap_or_default(),
         manager,
+        policies: p.policies.iter().map(|i| i.name.clone()).collect(),
         triggers,
         env,
         secrets,

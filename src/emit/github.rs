@@ -19,9 +19,15 @@ const CHECKOUT: &str = "actions/checkout@v5";
 const UPLOAD: &str = "actions/upload-artifact@v6";
 const DOWNLOAD: &str = "actions/download-artifact@v7";
 
-/// What GitHub cannot express, reported before emitting.
+/// What GitHub cannot express (errors) or only document (warnings), reported before emitting.
 pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for process in &model.processes {
+        for activity in &process.activities {
+            out.extend(super::guard::warnings(model, process, activity, "github"));
+            out.extend(approval_warnings(model, process, activity));
+        }
+    }
     for activity in model.processes.iter().flat_map(|p| &p.activities) {
         if let Some(condition) = activity.condition.as_ref().filter(|c| c.reads_matrix()) {
             out.push(errors::cannot_express(
@@ -51,6 +57,37 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
+/// Limits of GitHub environments' required reviewers: one approval suffices, six reviewers at most.
+fn approval_warnings(model: &Model, process: &Process, a: &Activity) -> Vec<Diagnostic> {
+    let Some(approval) = &a.approval else { return Vec::new() };
+    let mut out = Vec::new();
+    if approval.quorum > 1 {
+        out.push(
+            Diagnostic::warning(
+                errors::NOT_ENFORCED,
+                format!("a quorum of {} is not enforced on github", approval.quorum),
+                approval.span,
+                "documented only",
+            )
+            .with_note("a GitHub environment's required reviewers proceed on one approval")
+            .with_help("GitLab enforces the quorum through the protected environment's approval rule"),
+        );
+    }
+    let members = model.role(process, &approval.role).map_or(0, |r| r.members.len());
+    if members > 6 {
+        out.push(
+            Diagnostic::warning(
+                errors::NOT_ENFORCED,
+                format!("only 6 of the {members} members of `{}` can be required reviewers on github", approval.role),
+                approval.span,
+                "more than 6 reviewers",
+            )
+            .with_help("approve with a team, which counts as one reviewer"),
+        );
+    }
+    out
+}
+
 /// One workflow per process. The model must have passed [`capabilities`].
 pub fn emit(model: &Model, sources: &SourceMap) -> Vec<Output> {
     model
@@ -60,13 +97,13 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Vec<Output> {
             let source = sources.get(process.file).name.as_str();
             Output {
                 path: format!(".github/workflows/{}.yml", process.name),
-                contents: super::yaml::to_document(&workflow(process), &header(&[source])),
+                contents: super::yaml::to_document(&workflow(model, process), &header(&[source])),
             }
         })
         .collect()
 }
 
-fn workflow(process: &Process) -> Yaml {
+fn workflow(model: &Model, process: &Process) -> Yaml {
     let mut doc = Yaml::map().with("name", process.name.as_str()).with("on", triggers(&process.triggers));
     doc.insert("permissions", Yaml::map().with("contents", "read"));
     doc.insert("defaults", Yaml::map().with("run", Yaml::map().with("shell", "bash")));
@@ -76,7 +113,7 @@ fn workflow(process: &Process) -> Yaml {
     for entry in &process.github {
         doc.insert(entry.key.as_str(), data(&entry.value));
     }
-    let jobs = process.activities.iter().map(|a| (a.name.clone(), job(a, process))).collect();
+    let jobs = process.activities.iter().map(|a| (a.name.clone(), job(model, a, process))).collect();
     doc.insert("jobs", Yaml::Map(jobs));
     doc
 }
@@ -164,7 +201,7 @@ fn env_value(var: &EnvVar, process: &Process) -> Yaml {
     }
 }
 
-fn job(a: &Activity, process: &Process) -> Yaml {
+fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
     let inputs = process.inputs();
     let mut job = Yaml::map();
     if !a.needs.is_empty() {
@@ -214,7 +251,7 @@ fn job(a: &Activity, process: &Process) -> Yaml {
     for entry in &a.github {
         job.insert(entry.key.as_str(), data(&entry.value));
     }
-    job.insert("steps", Yaml::Seq(steps(a)));
+    job.insert("steps", Yaml::Seq(steps(model, process, a)));
     job
 }
 
@@ -266,8 +303,13 @@ fn strategy(m: &crate::model::Matrix) -> Yaml {
     Yaml::map().with("fail-fast", false).with("matrix", matrix)
 }
 
-fn steps(a: &Activity) -> Vec<Yaml> {
+fn steps(model: &Model, process: &Process, a: &Activity) -> Vec<Yaml> {
     let mut out = Vec::new();
+    if let Some(script) = super::guard::script(model, process, a, "FLOWC_ACTOR", "::error::") {
+        // `triggering_actor` is who started this run (a re-run too); `actor` is the fallback some runners need.
+        let env = Yaml::map().with("FLOWC_ACTOR", "${{ github.triggering_actor || github.actor }}");
+        out.push(Yaml::map().with("name", "Check who started the run").with("env", env).with("run", script));
+    }
     if !a.outputs.is_empty() {
         let script = "echo \"FLOWC_OUTPUT=$RUNNER_TEMP/flowc-outputs.env\" >> \"$GITHUB_ENV\"\n: > \"$RUNNER_TEMP/flowc-outputs.env\"\n";
         out.push(Yaml::map().with("name", "Prepare outputs").with("run", script));

@@ -26,6 +26,7 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     for process in &model.processes {
         let plan = upstream::Plan::new(process);
         for (i, a) in process.activities.iter().enumerate() {
+            out.extend(super::guard::warnings(model, process, a, "gitlab"));
             if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
                 out.push(errors::cannot_express(
                     "gitlab",
@@ -93,7 +94,7 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
         let plan = upstream::Plan::new(process);
         for (i, jobs) in plan.jobs.iter().enumerate() {
             for (leg, name) in jobs {
-                doc.insert(name.as_str(), job(process, &plan, i, leg, several));
+                doc.insert(name.as_str(), job(model, process, &plan, i, leg, several));
             }
         }
     }
@@ -122,7 +123,6 @@ fn dedupe_keys(items: Vec<(String, Yaml)>) -> Vec<(String, Yaml)> {
     }
     out
 }
-
 
 /// The dotenv variable carrying an activity's output to later jobs.
 pub fn output_variable(activity: &str, name: &str) -> String {
@@ -190,7 +190,7 @@ fn input_variable(input: &crate::model::Input) -> (String, Yaml) {
     (input.name.clone(), m)
 }
 
-fn job(p: &Process, plan: &upstream::Plan, index: usize, leg: &Combo, several: bool) -> Yaml {
+fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Combo, several: bool) -> Yaml {
     let a = &p.activities[index];
     let mut job = Yaml::map();
     insert_some(&mut job, "image", a.image.as_deref().map(Yaml::str));
@@ -246,7 +246,11 @@ fn job(p: &Process, plan: &upstream::Plan, index: usize, leg: &Combo, several: b
     if allowed || manual {
         job.insert("allow_failure", allowed);
     }
-    job.insert("script", Yaml::Seq(script(a)));
+    let mut script = script(a);
+    if let Some(guard) = super::guard::script(model, p, a, "GITLAB_USER_LOGIN", "") {
+        script.insert(0, Yaml::Str(guard));
+    }
+    job.insert("script", Yaml::Seq(script));
     if let Some(artifacts) = artifacts(a) {
         job.insert("artifacts", artifacts);
     }

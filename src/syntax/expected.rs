@@ -11,7 +11,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of file",
-        file => "`process` or `roles`",
+        file => "`process`, `roles` or `policy`",
         roles | kw_roles => "`roles`",
         process | kw_process => "`process`",
         role | ident | path | bare_key | key => "a name",
@@ -32,7 +32,14 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | kw_secret | matrix_block | kw_matrix | when_stmt | kw_when | timeout_stmt | kw_timeout | retry_stmt
         | kw_retry | allow_failure_stmt | kw_allow_failure | service_stmt | kw_service | environment_stmt
         | kw_environment | approved_by_stmt | kw_approved_by | produces_stmt | kw_produces | consumes_stmt
-        | kw_consumes | output_stmt | kw_output => "an activity statement",
+        | kw_consumes | output_stmt | kw_output | run_by_stmt | kw_run_by | consulted_stmt | kw_consulted
+        | informed_stmt | kw_informed => "an activity statement",
+        policy | kw_policy => "`policy`",
+        policy_for | kw_for => "`for`",
+        policy_require | kw_require => "`require`",
+        policy_message | kw_message => "`message`",
+        policies_stmt | kw_policies => "`policies`",
+        kw_of => "`of`",
         kw_checkout | uses_step | kw_uses => "a step (a string, `checkout` or `uses`)",
         kw_with => "`with`",
         with_entry => "`name = value`",

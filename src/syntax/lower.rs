@@ -27,6 +27,7 @@ pub fn file(file: FileId, root: P) -> (File, Vec<Diagnostic>) {
         match pair.as_rule() {
             Rule::roles => out.roles.extend(pair.into_inner().skip(1).map(|r| lowerer.role(r))),
             Rule::process => out.processes.push(lowerer.process(pair)),
+            Rule::policy => out.policies.push(lowerer.policy(pair)),
             Rule::EOI => {}
             other => presume_unreachable(other),
         }
@@ -105,6 +106,7 @@ impl Lowerer {
             name,
             owner: vec![],
             manager: vec![],
+            policies: vec![],
             secrets: vec![],
             triggers: vec![],
             env: vec![],
@@ -117,6 +119,7 @@ impl Lowerer {
                 Rule::owner_stmt => process.owner.extend(self.idents(inner(stmt))),
                 Rule::manager_stmt => process.manager.extend(self.idents(inner(stmt))),
                 Rule::secrets_stmt => process.secrets.extend(self.idents(inner(stmt))),
+                Rule::policies_stmt => process.policies.extend(self.idents(inner(stmt))),
                 Rule::on_stmt => {
                     let triggers: Vec<Trigger> = inner(stmt).map(|t| self.trigger(t)).collect();
                     process.triggers.extend(triggers);
@@ -137,6 +140,23 @@ impl Lowerer {
             }
         }
         process
+    }
+
+    fn policy(&mut self, pair: P) -> Policy {
+        let span = self.span(&pair);
+        let mut parts = inner(pair);
+        let name = self.ident(parts.next().expect("policy name"));
+        let mut policy = Policy { name, applies: vec![], require: vec![], message: vec![], span };
+        for stmt in parts {
+            let rule = stmt.as_rule();
+            let body = inner(stmt).next().expect("policy statement body");
+            match rule {
+                Rule::policy_for => policy.applies.push(self.expr(body)),
+                Rule::policy_require => policy.require.push(self.expr(body)),
+                _ => policy.message.push(self.string(body)),
+            }
+        }
+        policy
     }
 
     fn trigger(&mut self, pair: P) -> Trigger {
@@ -241,7 +261,25 @@ impl Lowerer {
                 let url = parts.next().map(|u| self.string(u));
                 ActivityStmt::Environment { name, url, span }
             }
-            Rule::approved_by_stmt => ActivityStmt::ApprovedBy(self.ident(inner(pair).next().expect("role"))),
+            Rule::approved_by_stmt => {
+                let parts: Vec<P> = inner(pair).collect();
+                let quorum = match parts.as_slice() {
+                    [count, _] => {
+                        let span = self.span(count);
+                        let n = count.as_str().parse::<u32>().unwrap_or_else(|_| {
+                            self.diagnostics.push(errors::bad_number(span, count.as_str(), "quorum"));
+                            0
+                        });
+                        Some((n, span))
+                    }
+                    _ => None,
+                };
+                let role = self.ident(parts.last().expect("role").clone());
+                ActivityStmt::ApprovedBy { role, quorum }
+            }
+            Rule::run_by_stmt => ActivityStmt::RunBy(self.ident(inner(pair).next().expect("role"))),
+            Rule::consulted_stmt => ActivityStmt::Consulted(self.idents(inner(pair))),
+            Rule::informed_stmt => ActivityStmt::Informed(self.idents(inner(pair))),
             Rule::produces_stmt => {
                 let mut parts = inner(pair);
                 let name = self.ident(parts.next().expect("artifact name"));

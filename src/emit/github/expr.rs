@@ -69,6 +69,7 @@ fn context(c: &Context, inputs: &[Input]) -> String {
         Context::Matrix(axis) => format!("matrix.{axis}"),
         Context::Input(name, ty) => input(name, ty, inputs),
         Context::Output { activity, name } => format!("needs.{activity}.outputs.{name}"),
+        Context::Property(p) => unreachable!("policy property {} outside a policy", p.name()),
     }
 }
 

@@ -204,6 +204,7 @@ pub fn variable(c: &Context) -> String {
         Context::Matrix(axis) => format!("${axis}"),
         Context::Input(name, _) => format!("${name}"),
         Context::Output { activity, name } => format!("${}", super::output_variable(activity, name)),
+        Context::Property(p) => unreachable!("policy property {} outside a policy", p.name()),
     }
 }
 

@@ -25,7 +25,8 @@ impl Plan {
         for i in 0..p.activities.len() {
             collect(p, i, &mut parts);
         }
-        let effective: Vec<Option<Expr>> = parts.into_iter().map(|parts| conjunction(parts.unwrap_or_default())).collect();
+        let effective: Vec<Option<Expr>> =
+            parts.into_iter().map(|parts| conjunction(parts.unwrap_or_default())).collect();
         let jobs = p.activities.iter().zip(&effective).map(|(a, e)| jobs(p, a, e.as_ref())).collect();
         Plan { effective, jobs }
     }

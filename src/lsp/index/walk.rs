@@ -97,7 +97,10 @@ impl Walker {
             }
             ActivityStmt::When(expr) | ActivityStmt::AllowFailure { when: Some(expr), .. } => self.expr(expr),
             ActivityStmt::Service(service) => self.env(&service.env),
-            ActivityStmt::ApprovedBy(role) => self.add(Kind::Role, role, false),
+            ActivityStmt::ApprovedBy { role, .. } | ActivityStmt::RunBy(role) => self.add(Kind::Role, role, false),
+            ActivityStmt::Consulted(roles) | ActivityStmt::Informed(roles) => {
+                roles.iter().for_each(|r| self.add(Kind::Role, r, false))
+            }
             ActivityStmt::Produces { name, .. } => self.add(Kind::Artifact, name, true),
             ActivityStmt::Consumes(names) => names.iter().for_each(|n| self.add(Kind::Artifact, n, false)),
             ActivityStmt::Outputs(names) => names.iter().for_each(|n| self.add(Kind::Output, n, true)),
