@@ -71,45 +71,62 @@ pub fn at(before: &str) -> Option<Cursor> {
     if typing {
         tokens.pop();
     }
-    let mut frames: Vec<Frame> = Vec::new();
-    let (mut process, mut activity) = (None, None);
+    let mut nesting = Nesting::default();
     let mut start = 0;
     for (i, token) in tokens.iter().enumerate() {
         match token {
-            Token::Punct("{") => {
-                let innermost = innermost_block(&frames);
-                let (block, name) = opener(&tokens[start..i], innermost);
-                match block {
-                    Block::Process => (process, activity) = (name, None),
-                    Block::Activity => activity = name,
-                    _ => {}
-                }
-                frames.push(Frame::Brace(block));
-                start = i + 1;
+            Token::Punct("{") => nesting.open(&tokens[start..i]),
+            Token::Punct("}") => nesting.close(),
+            Token::Punct("(") => {
+                nesting.frames.push(Frame::Paren(word_before(&tokens[..i]).unwrap_or_default().into()))
             }
-            Token::Punct("}") => {
-                while let Some(frame) = frames.pop() {
-                    if let Frame::Brace(block) = frame {
-                        match block {
-                            Block::Process => (process, activity) = (None, None),
-                            Block::Activity => activity = None,
-                            _ => {}
-                        }
-                        break;
-                    }
-                }
-                start = i + 1;
-            }
-            Token::Punct("(") => frames.push(Frame::Paren(word_before(&tokens[..i]).unwrap_or_default().to_string())),
-            Token::Punct("[") => frames.push(Frame::Bracket),
-            Token::Punct(")") if matches!(frames.last(), Some(Frame::Paren(_))) => drop(frames.pop()),
-            Token::Punct("]") if frames.last() == Some(&Frame::Bracket) => drop(frames.pop()),
-            _ => {}
+            Token::Punct("[") => nesting.frames.push(Frame::Bracket),
+            Token::Punct(")") if matches!(nesting.frames.last(), Some(Frame::Paren(_))) => drop(nesting.frames.pop()),
+            Token::Punct("]") if nesting.frames.last() == Some(&Frame::Bracket) => drop(nesting.frames.pop()),
+            _ => continue,
+        }
+        if matches!(token, Token::Punct("{" | "}")) {
+            start = i + 1;
         }
     }
-    let block = innermost_block(&frames);
-    let slot = slot(&frames, block, &tokens);
-    Some(Cursor { process, activity, block, slot })
+    let block = innermost_block(&nesting.frames);
+    let slot = slot(&nesting.frames, block, &tokens);
+    Some(Cursor { process: nesting.process, activity: nesting.activity, block, slot })
+}
+
+/// The open brackets so far, and the names of the process and activity they are in.
+#[derive(Default)]
+struct Nesting {
+    frames: Vec<Frame>,
+    process: Option<String>,
+    activity: Option<String>,
+}
+
+impl Nesting {
+    /// A `{` ending the statement `stmt`.
+    fn open(&mut self, stmt: &[Token]) {
+        let (block, name) = opener(stmt, innermost_block(&self.frames));
+        match block {
+            Block::Process => (self.process, self.activity) = (name, None),
+            Block::Activity => self.activity = name,
+            _ => {}
+        }
+        self.frames.push(Frame::Brace(block));
+    }
+
+    /// A `}`: closes the innermost brace block and whatever is still open inside it.
+    fn close(&mut self) {
+        while let Some(frame) = self.frames.pop() {
+            if let Frame::Brace(block) = frame {
+                match block {
+                    Block::Process => (self.process, self.activity) = (None, None),
+                    Block::Activity => self.activity = None,
+                    _ => {}
+                }
+                return;
+            }
+        }
+    }
 }
 
 fn innermost_block(frames: &[Frame]) -> Block {

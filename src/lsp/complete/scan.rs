@@ -27,10 +27,10 @@ pub fn tokens(text: &str) -> Option<(Vec<Token<'_>>, bool)> {
             i += c.len_utf8();
         } else if rest.starts_with("//") {
             i += rest.find('\n')?;
-        } else if rest.starts_with("/*") {
-            i += 2 + rest[2..].find("*/")? + 2;
-        } else if rest.starts_with("\"\"\"") {
-            i += 3 + rest[3..].find("\"\"\"")? + 3;
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            i += 2 + body.find("*/")? + 2;
+        } else if let Some(body) = rest.strip_prefix("\"\"\"") {
+            i += 3 + body.find("\"\"\"")? + 3;
             out.push(Token::Str);
         } else if c == '"' {
             i += string_end(rest)?;
