@@ -3,6 +3,7 @@
 
 mod files;
 mod fmt;
+mod views;
 mod report;
 mod write;
 
@@ -34,6 +35,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check without writing anything.
     Check(CheckArgs),
+    /// Draw the processes: activities, dependencies, artifacts, approval gates, one lane per role.
+    Graph(views::GraphArgs),
+    /// The responsibility matrix (RACI) of activities and roles.
+    Raci(views::RaciArgs),
     /// Format .flow files in the one canonical style (comments are kept as written).
     Fmt(FmtArgs),
     /// Run the language server over stdio (for editors).
@@ -129,6 +134,8 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => compile(&args.common, false).map_or_else(|code| code, |_| SUCCESS),
+        Command::Graph(args) => views::graph(args),
+        Command::Raci(args) => views::raci(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Lsp => flowc::lsp::run(),
         Command::Explain { code } => explain(code),
