@@ -19,6 +19,11 @@ use crate::model::Model;
 use crate::source::Span;
 use indexmap::IndexMap;
 
+/// The source of the standard policies, which `policies NAME` may name without declaring them.
+pub fn standard_policies() -> &'static str {
+    policy::STANDARD
+}
+
 /// Checks all files of one compilation. Roles belong to the file that declares them;
 /// process names must be unique across all files (they name the generated files and jobs).
 pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
