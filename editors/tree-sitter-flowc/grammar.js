@@ -28,8 +28,8 @@ module.exports = grammar({
   word: ($) => $.identifier,
 
   rules: {
-    // file = { SOI ~ (roles | process)* ~ EOI }
-    source_file: ($) => repeat(choice($.roles, $.process)),
+    // file = { SOI ~ (roles | policy | process)* ~ EOI }
+    source_file: ($) => repeat(choice($.roles, $.policy, $.process)),
 
     // line_comment | block_comment (not nested)
     comment: (_) =>
@@ -45,6 +45,23 @@ module.exports = grammar({
     // member = { (kw_user | kw_team) ~ string }
     member: ($) => seq(field('kind', choice('user', 'team')), field('login', $.string)),
 
+    // --------------------------------------------------------------- policies
+    // policy = { kw_policy ~ ident ~ "{" ~ policy_stmt* ~ "}" }
+    policy: ($) =>
+      seq(
+        'policy',
+        field('name', $.identifier),
+        '{',
+        repeat(choice($.for_statement, $.require_statement, $.message_statement)),
+        '}',
+      ),
+    // policy_for = { kw_for ~ expr }
+    for_statement: ($) => seq('for', field('condition', $._expression)),
+    // policy_require = { kw_require ~ expr }
+    require_statement: ($) => seq('require', field('condition', $._expression)),
+    // policy_message = { kw_message ~ string }
+    message_statement: ($) => seq('message', field('message', $.string)),
+
     // ---------------------------------------------------------------- process
     // process = { kw_process ~ ident ~ "{" ~ process_stmt* ~ "}" }
     process: ($) => seq('process', field('name', $.identifier), '{', repeat($._process_statement), '}'),
@@ -52,6 +69,7 @@ module.exports = grammar({
       choice(
         $.owner_statement,
         $.manager_statement,
+        $.policies_statement,
         $.on_statement,
         $.env_block,
         $.secrets_statement,
@@ -62,6 +80,8 @@ module.exports = grammar({
     owner_statement: ($) => seq('owner', field('role', $.identifier)),
     // manager_stmt = { kw_manager ~ ident }
     manager_statement: ($) => seq('manager', field('role', $.identifier)),
+    // policies_stmt = { kw_policies ~ ident ~ ("," ~ ident)* }
+    policies_statement: ($) => seq('policies', commaSep1(field('policy', $.identifier))),
     // secrets_stmt = { kw_secrets ~ ident ~ ("," ~ ident)* }
     secrets_statement: ($) => seq('secrets', commaSep1(field('secret', $.identifier))),
     // on_stmt = { kw_on ~ trigger ~ ("," ~ trigger)* }
@@ -120,6 +140,9 @@ module.exports = grammar({
         $.service_statement,
         $.environment_statement,
         $.approved_by_statement,
+        $.run_by_statement,
+        $.consulted_statement,
+        $.informed_statement,
         $.produces_statement,
         $.consumes_statement,
         $.output_statement,
@@ -201,8 +224,15 @@ module.exports = grammar({
         field('name', choice($.identifier, $.string)),
         optional(seq('url', field('url', $.string))),
       ),
-    // approved_by_stmt = { kw_approved_by ~ ident }
-    approved_by_statement: ($) => seq('approved_by', field('role', $.identifier)),
+    // approved_by_stmt = { kw_approved_by ~ (integer ~ kw_of)? ~ ident }
+    approved_by_statement: ($) =>
+      seq('approved_by', optional(seq(field('quorum', $.integer), 'of')), field('role', $.identifier)),
+    // run_by_stmt = { kw_run_by ~ ident }
+    run_by_statement: ($) => seq('run_by', field('role', $.identifier)),
+    // consulted_stmt = { kw_consulted ~ ident ~ ("," ~ ident)* }
+    consulted_statement: ($) => seq('consulted', commaSep1(field('role', $.identifier))),
+    // informed_stmt = { kw_informed ~ ident ~ ("," ~ ident)* }
+    informed_statement: ($) => seq('informed', commaSep1(field('role', $.identifier))),
     // produces_stmt = { kw_produces ~ kw_artifact ~ ident ~ "=" ~ (string | string_list) }
     produces_statement: ($) =>
       seq(

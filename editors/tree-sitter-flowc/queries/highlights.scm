@@ -13,6 +13,7 @@
 
 [
   "roles"
+  "policy"
   "process"
   "activity"
 ] @keyword
@@ -41,6 +42,12 @@
   "environment"
   "url"
   "approved_by"
+  "of"
+  "run_by"
+  "consulted"
+  "informed"
+  "policies"
+  "message"
   "produces"
   "artifact"
   "consumes"
@@ -54,7 +61,11 @@
   "after"
 ] @keyword
 
-"when" @keyword.conditional
+[
+  "when"
+  "for"
+  "require"
+] @keyword.conditional
 
 (checkout) @keyword
 
@@ -98,6 +109,9 @@
 (role
   name: (identifier) @type)
 
+(policy
+  name: (identifier) @label)
+
 (produces_statement
   name: (identifier) @constant)
 
@@ -129,6 +143,18 @@
 
 (approved_by_statement
   role: (identifier) @type)
+
+(run_by_statement
+  role: (identifier) @type)
+
+(consulted_statement
+  role: (identifier) @type)
+
+(informed_statement
+  role: (identifier) @type)
+
+(policies_statement
+  policy: (identifier) @label)
 
 (after_clause
   activity: (identifier) @function)
@@ -183,13 +209,13 @@
   (identifier) @property)
   (#eq? @variable.builtin "outputs"))
 
-; `matrix.os`, `inputs.level`
+; `matrix.os`, `inputs.level`; in policies `activity.environment`, `process.owner`
 ((path
   .
   (identifier) @variable.builtin
   .
   (identifier) @property .)
-  (#any-of? @variable.builtin "matrix" "inputs"))
+  (#any-of? @variable.builtin "matrix" "inputs" "activity" "process"))
 
 (call
   function: (identifier) @function.builtin

@@ -1,4 +1,4 @@
-; Scopes: roles are visible to the processes of their file; activities, artifacts,
+; Scopes: roles and policies are visible to the processes of their file; activities, artifacts,
 ; inputs, matrix axes and outputs to the rest of their process.
 (source_file) @local.scope
 
@@ -10,6 +10,9 @@
 
 (activity
   name: (identifier) @local.definition.function)
+
+(policy
+  name: (identifier) @local.definition.type)
 
 (produces_statement
   name: (identifier) @local.definition.constant)
@@ -38,6 +41,18 @@
 
 (approved_by_statement
   role: (identifier) @local.reference)
+
+(run_by_statement
+  role: (identifier) @local.reference)
+
+(consulted_statement
+  role: (identifier) @local.reference)
+
+(informed_statement
+  role: (identifier) @local.reference)
+
+(policies_statement
+  policy: (identifier) @local.reference)
 
 (after_clause
   activity: (identifier) @local.reference)
