@@ -567,3 +567,73 @@ fn exit_without_shutdown_is_exit_code_1() {
     let client = Client::start();
     assert_eq!(client.exit(), 1);
 }
+
+const POLICIES: &str = r#"roles {
+  ops = team "acme/ops"
+  security = [user "sam"]
+}
+
+policy prod-approved {
+  for activity.environment == "production"
+  require activity.approved_by != ""
+  message "production deployments are approved"
+}
+
+process release {
+  owner ops
+  policies prod-approved, timeouts
+  on push
+
+  activity ship {
+    environment production
+    approved_by ops
+    run_by security
+    consulted ops, security
+    timeout 10m
+    step "./ship.sh"
+  }
+}
+"#;
+
+#[test]
+fn policies_and_raci_roles_navigate_hover_and_complete() {
+    let mut client = Client::start();
+    assert_eq!(client.open(POLICIES), Vec::<Value>::new());
+    let definition = client.at("textDocument/definition", POLICIES, "policies prod-approved", 10);
+    assert_eq!(definition["range"], range(POLICIES, "prod-approved", 0));
+    let references = client.at("textDocument/references", POLICIES, "run_by security", 8);
+    let expected: Vec<Value> = (0..3).map(|i| range(POLICIES, "security", i)).collect();
+    assert_eq!(ranges(&references), expected, "declaration, run_by, consulted");
+
+    let hover = |client: &mut Client, needle: &str, offset: usize| {
+        let result = client.at("textDocument/hover", POLICIES, needle, offset);
+        result["contents"]["value"].as_str().unwrap_or_default().to_string()
+    };
+    let standard = hover(&mut client, "timeouts", 2);
+    assert!(standard.starts_with("policy `timeouts` (standard): "), "{standard}");
+    assert!(standard.contains("require activity.timeout != 0"), "{standard}");
+    let declared = hover(&mut client, "policies prod-approved", 12);
+    assert!(declared.starts_with("policy `prod-approved`: production deployments are approved"), "{declared}");
+    assert!(hover(&mut client, "activity.environment", 10).starts_with("policy property `activity.environment`"));
+
+    let complete = |client: &mut Client, text: &str, cursor: &str| {
+        client.change(client.next_id + 10, text);
+        let params = json!({ "textDocument": { "uri": URI }, "position": position(text, cursor, cursor.len()) });
+        labels(&client.call("textDocument/completion", params))
+    };
+    let cursor = "policies prod-approved, ";
+    let policies = complete(&mut client, &POLICIES.replace("policies prod-approved, timeouts", cursor), cursor);
+    assert!(policies.starts_with(&["prod-approved".to_string(), "timeouts".to_string()]), "{policies:?}");
+    assert!(policies.contains(&"owner-and-manager".to_string()), "{policies:?}");
+    let cursor = "run_by ";
+    assert_eq!(complete(&mut client, &POLICIES.replace("run_by security", cursor), cursor), ["ops", "security"]);
+    let cursor = "for activity.";
+    let properties = complete(&mut client, &POLICIES.replace("for activity.environment", cursor), cursor);
+    assert!(properties.contains(&"environment".to_string()) && properties.contains(&"approved_by".to_string()));
+
+    client.change(100, POLICIES);
+    let symbols = client.call("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ops", "security", "prod-approved", "release"]);
+    assert_eq!(client.shutdown(), 0);
+}

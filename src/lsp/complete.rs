@@ -9,17 +9,18 @@
 mod context;
 mod scan;
 
-use super::document::{Analysis, Documents};
+use super::document::{Analysis, Documents, FILE};
 use super::hover;
 use super::index::{Key, Kind};
+use crate::model::Property;
 use context::{Block, Cursor, Slot};
 use lsp_types::{
     CompletionContext, CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTriggerKind,
     Documentation, MarkupContent, MarkupKind,
 };
 
-const TOP: &[&str] = &["process", "roles"];
-const PROCESS: &[&str] = &["owner", "manager", "on", "env", "secrets", "activity", "github", "gitlab"];
+const TOP: &[&str] = &["process", "roles", "policy"];
+const PROCESS: &[&str] = &["owner", "manager", "policies", "on", "env", "secrets", "activity", "github", "gitlab"];
 const ACTIVITY: &[&str] = &[
     "runs_on",
     "image",
@@ -34,6 +35,9 @@ const ACTIVITY: &[&str] = &[
     "service",
     "environment",
     "approved_by",
+    "run_by",
+    "consulted",
+    "informed",
     "produces",
     "consumes",
     "output",
@@ -76,12 +80,14 @@ fn items(analysis: &Analysis, cursor: &Cursor) -> Vec<CompletionItem> {
             Block::Top => TOP,
             Block::Process => PROCESS,
             Block::Activity => ACTIVITY,
+            Block::Policy => &["for", "require", "message"],
             Block::Matrix => &["include", "exclude"],
             Block::Service => &["env"],
             _ => &[],
         }),
         Slot::Names(kind) => names(analysis, cursor, *kind),
         Slot::Member(path) => members(analysis, cursor, path),
+        Slot::Expression if cursor.block == Block::Policy => policy_expression(),
         Slot::Expression => expression(cursor),
         Slot::Triggers => EVENTS.iter().map(|t| item(t, CompletionItemKind::EVENT, "trigger")).collect(),
         Slot::TriggerArgs(trigger) => {
@@ -111,15 +117,22 @@ fn items(analysis: &Analysis, cursor: &Cursor) -> Vec<CompletionItem> {
 
 /// Declared names of `kind` visible at the cursor.
 fn names(analysis: &Analysis, cursor: &Cursor, kind: Kind) -> Vec<CompletionItem> {
-    let process = if kind == Kind::Role { None } else { cursor.process.as_deref() };
-    if kind != Kind::Role && process.is_none() {
+    let file_scoped = matches!(kind, Kind::Role | Kind::Policy);
+    let process = if file_scoped { None } else { cursor.process.as_deref() };
+    if !file_scoped && process.is_none() {
         return Vec::new();
     }
     let mut found = analysis.index.names(kind, process, None);
     if kind == Kind::Activity {
         found.retain(|name| Some(*name) != cursor.activity.as_deref());
     }
-    found.into_iter().map(|name| named(analysis, key(kind, name, process, None))).collect()
+    let mut names: Vec<String> = found.into_iter().map(str::to_string).collect();
+    if kind == Kind::Policy {
+        let (standard, _) = crate::syntax::parse(FILE, crate::check::standard_policies());
+        let more: Vec<String> = standard.policies.into_iter().map(|p| p.name.name).collect();
+        names.extend(more.into_iter().filter(|name| !names.contains(name)).collect::<Vec<_>>());
+    }
+    names.iter().map(|name| named(analysis, key(kind, name, process, None))).collect()
 }
 
 /// After a dot: inputs, matrix axes, activities with outputs, or one activity's outputs.
@@ -129,6 +142,7 @@ fn members(analysis: &Analysis, cursor: &Cursor, path: &[String]) -> Vec<Complet
     let index = &analysis.index;
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     let (kind, owner, names) = match path.as_slice() {
+        [head @ ("activity" | "process")] if cursor.block == Block::Policy => return properties(head),
         ["inputs"] => (Kind::Input, None, index.names(Kind::Input, process, None)),
         ["matrix"] => {
             (Kind::Axis, activity, activity.map(|a| index.names(Kind::Axis, process, Some(a))).unwrap_or_default())
@@ -161,6 +175,32 @@ fn expression(cursor: &Cursor) -> Vec<CompletionItem> {
     out
 }
 
+/// In a policy: the activity and the process it is checked against.
+fn policy_expression() -> Vec<CompletionItem> {
+    let mut out: Vec<CompletionItem> =
+        ["activity", "process"].iter().map(|c| item(c, CompletionItemKind::VARIABLE, "policy subject")).collect();
+    out.extend(FUNCTIONS.iter().map(|f| item(f, CompletionItemKind::FUNCTION, "function")));
+    out.extend(["true", "false"].iter().map(|b| item(b, CompletionItemKind::KEYWORD, "boolean")));
+    out
+}
+
+/// `activity.` or `process.` in a policy: the properties it can read.
+fn properties(head: &str) -> Vec<CompletionItem> {
+    let names =
+        Property::ALL.into_iter().filter_map(|p| p.name().strip_prefix(head)?.strip_prefix('.').map(|n| (p, n)));
+    names
+        .map(|(p, name)| {
+            let mut out = item(name, CompletionItemKind::PROPERTY, "policy property");
+            out.documentation = hover::property(p.name()).map(markdown);
+            out
+        })
+        .collect()
+}
+
+fn markdown(value: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })
+}
+
 fn key(kind: Kind, name: &str, process: Option<&str>, activity: Option<&str>) -> Key {
     Key { kind, name: name.to_string(), process: process.map(str::to_string), activity: activity.map(str::to_string) }
 }
@@ -170,14 +210,14 @@ fn named(analysis: &Analysis, key: Key) -> CompletionItem {
     let kind = match key.kind {
         Kind::Activity => CompletionItemKind::FUNCTION,
         Kind::Role => CompletionItemKind::CLASS,
+        Kind::Policy => CompletionItemKind::INTERFACE,
         Kind::Artifact => CompletionItemKind::FILE,
         Kind::Secret => CompletionItemKind::CONSTANT,
         Kind::Axis | Kind::Output => CompletionItemKind::FIELD,
         _ => CompletionItemKind::VARIABLE,
     };
     let mut out = item(&key.name, kind, key.kind.word());
-    out.documentation = hover::describe(analysis, &key)
-        .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value }));
+    out.documentation = hover::describe(analysis, &key).map(markdown);
     out
 }
 

@@ -21,6 +21,8 @@ pub const FILE: FileId = FileId(0);
 /// What the compiler makes of one version of the text.
 #[derive(Debug)]
 pub struct Analysis {
+    /// The text analysed.
+    pub text: String,
     pub file: ast::File,
     pub index: Index,
     pub model: Option<Model>,
@@ -39,7 +41,8 @@ impl Analysis {
         // A syntax error leaves an empty tree; errors inside a tree (bad escapes) keep it.
         let parsed = !(file == ast::File::default() && errors.iter().any(Diagnostic::is_error));
         let index = Index::build(&file);
-        Analysis { file, index, model: compilation.model, diagnostics: compilation.diagnostics, parsed }
+        let (model, diagnostics) = (compilation.model, compilation.diagnostics);
+        Analysis { text: text.to_string(), file, index, model, diagnostics, parsed }
     }
 }
 

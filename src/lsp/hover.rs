@@ -8,7 +8,9 @@
 
 mod builtin;
 
-use super::document::{Analysis, Documents};
+pub use builtin::property;
+
+use super::document::{Analysis, Documents, FILE};
 use super::index::{Key, Kind};
 use crate::ast::{self, ActivityStmt, ArgValue, ValueKind};
 use crate::emit::github::expr as github;
@@ -36,6 +38,7 @@ pub fn describe(analysis: &Analysis, key: &Key) -> Option<String> {
         Kind::Process => scope.process_text(),
         Kind::Activity => scope.activity_text(name),
         Kind::Role => role_text(analysis, name),
+        Kind::Policy => policy_text(analysis, name),
         Kind::Artifact => scope.artifact_text(name),
         Kind::Input => scope.input_text(name),
         Kind::Secret => Some(scope.secret_text(name)),
@@ -44,6 +47,7 @@ pub fn describe(analysis: &Analysis, key: &Key) -> Option<String> {
         Kind::Context => builtin::context(name, scope.model_process),
         Kind::Event => builtin::event(name),
         Kind::Function => builtin::function(name),
+        Kind::Property => builtin::property(name),
     }
 }
 
@@ -202,6 +206,21 @@ fn role_text(analysis: &Analysis, name: &str) -> Option<String> {
         .collect();
     let members = if members.is_empty() { "no members".to_string() } else { members.join(", ") };
     Some(format!("role `{name}`: {members}\n\nRoles produce no YAML: approvers are set on the platform (environment reviewers on GitHub, protected environments on GitLab)"))
+}
+
+/// A policy declared in the file, or else a standard one: its message and its source.
+fn policy_text(analysis: &Analysis, name: &str) -> Option<String> {
+    let declared = analysis.file.policies.iter().find(|p| p.name.name == name);
+    let (standard, _) = crate::syntax::parse(FILE, crate::check::standard_policies());
+    let (policy, text, origin) = match declared {
+        Some(policy) => (policy, analysis.text.as_str(), ""),
+        None => {
+            (standard.policies.iter().find(|p| p.name.name == name)?, crate::check::standard_policies(), " (standard)")
+        }
+    };
+    let message = policy.message.first().map(|m| format!(": {}", m.value)).unwrap_or_default();
+    let source = text.get(policy.span.range()).unwrap_or_default();
+    Some(format!("policy `{name}`{origin}{message}\n\n```flow\n{source}\n```\n\nChecked when compiling: a violation is an error at the activity"))
 }
 
 fn output_text(activity: &str, name: &str) -> String {

@@ -1,10 +1,11 @@
 //! The symbol index of one parsed file: every name that declares or refers to something.
 //!
 //! Built from the syntax tree ([`crate::ast::File`]) by [`walk`], never from text. Each
-//! [`Occurrence`] carries a [`Key`] saying what it names in which scope — roles belong to
-//! their file; activities, artifacts, inputs and secrets to their process; outputs and matrix
-//! axes to one activity of a process — so definition and references are lookups by key.
-//! Contexts, events and functions are indexed too (for hover) but have no definition.
+//! [`Occurrence`] carries a [`Key`] saying what it names in which scope — roles and policies
+//! belong to their file; activities, artifacts, inputs and secrets to their process; outputs
+//! and matrix axes to one activity of a process — so definition and references are lookups by
+//! key. Contexts, events, functions and policy properties are indexed too (for hover) but have
+//! no definition.
 
 mod walk;
 
@@ -17,6 +18,8 @@ pub enum Kind {
     Process,
     Activity,
     Role,
+    /// `policy NAME { ... }`, or a standard policy, named by `policies`.
+    Policy,
     Artifact,
     Input,
     Secret,
@@ -30,6 +33,8 @@ pub enum Kind {
     Event,
     /// `startsWith`, `contains`, `success`, ...
     Function,
+    /// `activity.environment`, `process.owner`, ... in a policy.
+    Property,
 }
 
 impl Kind {
@@ -39,6 +44,7 @@ impl Kind {
             Kind::Process => "process",
             Kind::Activity => "activity",
             Kind::Role => "role",
+            Kind::Policy => "policy",
             Kind::Artifact => "artifact",
             Kind::Input => "input",
             Kind::Secret => "secret",
@@ -47,12 +53,13 @@ impl Kind {
             Kind::Context => "context",
             Kind::Event => "event",
             Kind::Function => "function",
+            Kind::Property => "policy property",
         }
     }
 
     /// Kinds declared somewhere in the file (the others are built into the language).
     pub fn is_declared(self) -> bool {
-        !matches!(self, Kind::Context | Kind::Event | Kind::Function)
+        !matches!(self, Kind::Context | Kind::Event | Kind::Function | Kind::Property)
     }
 }
 
@@ -126,8 +133,10 @@ mod tests {
 
     const TEXT: &str = r#"
 roles { ops = team "o/p" }
+policy prod { for activity.environment == "production" require activity.approved_by != "" }
 process p {
   owner ops
+  policies prod, timeouts
   on manual(level: string = "x")
   secrets TOKEN
   activity build { output version produces artifact app = "dist/" matrix { os = [linux] } runs_on matrix.os }
@@ -165,6 +174,9 @@ process p {
         assert_eq!(count(&index, Kind::Context, "branch"), (0, 1));
         assert_eq!(count(&index, Kind::Event, "push"), (0, 1));
         assert_eq!(count(&index, Kind::Function, "startsWith"), (0, 1));
+        assert_eq!(count(&index, Kind::Policy, "prod"), (1, 1));
+        assert_eq!(count(&index, Kind::Policy, "timeouts"), (0, 1));
+        assert_eq!(count(&index, Kind::Property, "activity.environment"), (0, 1));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Document symbols: each process with its activities, and the roles of the file.
+//! Document symbols: each process with its activities, and the roles and policies of the file.
 
 use super::document::{Document, Documents};
 use crate::ast;
@@ -14,6 +14,10 @@ pub fn symbols(docs: &Documents, params: DocumentSymbolParams) -> Option<Documen
     for role in &file.roles {
         let members = role.members.iter().map(|m| m.name.value.as_str()).collect::<Vec<_>>().join(", ");
         symbols.push((role.span.start, symbol(doc, &role.name, role.span, SymbolKind::OBJECT, members, None)));
+    }
+    for policy in &file.policies {
+        let message = policy.message.first().map(|m| m.value.clone()).unwrap_or_default();
+        symbols.push((policy.span.start, symbol(doc, &policy.name, policy.span, SymbolKind::INTERFACE, message, None)));
     }
     for process in &file.processes {
         let children = process.activities.iter().map(|a| activity(doc, a)).collect();

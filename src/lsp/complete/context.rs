@@ -10,6 +10,8 @@ pub enum Block {
     /// The file itself, outside any block.
     Top,
     Roles,
+    /// `policy NAME { for ... require ... message "..." }`
+    Policy,
     Process,
     Activity,
     Env,
@@ -157,13 +159,14 @@ fn opener(stmt: &[Token], enclosing: Block) -> (Block, Option<String>) {
         _ => None,
     };
     for i in (0..stmt.len()).rev() {
-        // A keyword right after `activity`, `process` or `service` is that thing's name.
-        if i > 0 && matches!(word(i - 1), Some("activity" | "process" | "service")) {
+        // A keyword right after `activity`, `process`, `service` or `policy` is that thing's name.
+        if i > 0 && matches!(word(i - 1), Some("activity" | "process" | "service" | "policy")) {
             continue;
         }
         let name = word(i + 1).map(str::to_string);
         let block = match word(i) {
             Some("roles") => Block::Roles,
+            Some("policy") => Block::Policy,
             Some("process") => return (Block::Process, name),
             Some("activity") => return (Block::Activity, name),
             Some("env") => Block::Env,
@@ -266,7 +269,9 @@ fn statement(block: Block, tokens: &[Token]) -> Slot {
 fn after_keyword(block: Block, word: &str) -> Option<Slot> {
     Some(match word {
         "after" => Slot::Names(Kind::Activity),
-        "owner" | "manager" | "approved_by" => Slot::Names(Kind::Role),
+        "owner" | "manager" | "approved_by" | "of" | "run_by" | "consulted" | "informed" => Slot::Names(Kind::Role),
+        "policies" => Slot::Names(Kind::Policy),
+        "for" | "require" if block == Block::Policy => Slot::Expression,
         "consumes" => Slot::Names(Kind::Artifact),
         "secret" => Slot::Names(Kind::Secret),
         "when" => Slot::Expression,
@@ -278,7 +283,7 @@ fn after_keyword(block: Block, word: &str) -> Option<Slot> {
         "github" | "gitlab" if block == Block::Activity => Slot::Word("step"),
         "process" | "activity" | "service" | "secrets" | "output" | "environment" | "artifact" | "roles" | "image"
         | "timeout" | "retry" | "url" | "uses" | "with" | "matrix" | "env" | "include" | "exclude" | "github"
-        | "gitlab" | "user" | "team" => Slot::Nothing,
+        | "gitlab" | "user" | "team" | "policy" | "message" => Slot::Nothing,
         _ => return None,
     })
 }
@@ -309,6 +314,8 @@ fn list_item(tokens: &[Token]) -> Slot {
         Some(Token::Word("after")) => Slot::Names(Kind::Activity),
         Some(Token::Word("consumes")) => Slot::Names(Kind::Artifact),
         Some(Token::Word("secret")) => Slot::Names(Kind::Secret),
+        Some(Token::Word("consulted" | "informed")) => Slot::Names(Kind::Role),
+        Some(Token::Word("policies")) => Slot::Names(Kind::Policy),
         Some(Token::Word("on")) => Slot::Triggers,
         _ => Slot::Nothing,
     }
@@ -345,6 +352,12 @@ mod tests {
         assert_eq!(slot_of("process p { on push("), Slot::TriggerArgs("push".into()));
         assert_eq!(slot_of("process p { on manual(a: "), Slot::InputTypes);
         assert_eq!(slot_of("process p { activity a "), Slot::Word("after"));
+        assert_eq!(slot_of("process p { activity a { approved_by 2 of "), Slot::Names(Kind::Role));
+        assert_eq!(slot_of("process p { activity a { informed a, "), Slot::Names(Kind::Role));
+        assert_eq!(slot_of("process p { policies timeouts, "), Slot::Names(Kind::Policy));
+        assert_eq!(slot_of("policy process { "), Slot::Keywords(Block::Policy));
+        assert_eq!(slot_of("policy p { for activity."), Slot::Member(vec!["activity".into()]));
+        assert_eq!(slot_of("policy p { require "), Slot::Expression);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::context_expr;
 use crate::emit::github::expr as github;
 use crate::emit::gitlab::rules;
-use crate::model::{self, Context, Event};
+use crate::model::{self, Context, Event, Property};
 
 /// `branch`, `tag`, `event`, `actor`: what they hold and the expression each target reads.
 pub fn context(name: &str, process: Option<&model::Process>) -> Option<String> {
@@ -42,4 +42,24 @@ pub fn function(name: &str) -> Option<String> {
         _ => return None,
     };
     Some(text.to_string())
+}
+
+/// A property of the activity or process a policy is checked against.
+pub fn property(name: &str) -> Option<String> {
+    let property = Property::ALL.into_iter().find(|p| p.name() == name)?;
+    let meaning = match property {
+        Property::ActivityName => "the activity's name",
+        Property::Environment => "the environment it deploys to, or `\"\"`",
+        Property::ApprovedBy => "the role that approves it, or `\"\"`",
+        Property::Quorum => "how many members of that role must approve",
+        Property::RunBy => "the role whose members may start it, or `\"\"`",
+        Property::Timeout => "its timeout in minutes, or 0",
+        Property::Secrets => "the secrets it receives",
+        Property::After => "the activities it waits for",
+        Property::OnPullRequest => "true when it runs for pull requests",
+        Property::ProcessName => "the process's name",
+        Property::Owner => "the process's owner role",
+        Property::Manager => "the process's manager role, or `\"\"`",
+    };
+    Some(format!("policy property `{name}`: {meaning} (read when compiling; no YAML)"))
 }

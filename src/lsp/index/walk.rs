@@ -12,6 +12,10 @@ pub fn file(file: &ast::File) -> Vec<Occurrence> {
     for role in &file.roles {
         walker.add(Kind::Role, &role.name, true);
     }
+    for policy in &file.policies {
+        walker.add(Kind::Policy, &policy.name, true);
+        policy.applies.iter().chain(&policy.require).for_each(|e| walker.expr(e));
+    }
     for process in &file.processes {
         walker.process(process);
     }
@@ -33,7 +37,7 @@ impl Walker {
     /// Adds an occurrence; `activity` scopes outputs and axes, other kinds ignore it.
     fn add_in(&mut self, kind: Kind, ident: &Ident, definition: bool, activity: Option<String>) {
         let process = match kind {
-            Kind::Role | Kind::Process => None,
+            Kind::Role | Kind::Process | Kind::Policy | Kind::Property => None,
             _ => self.process.clone(),
         };
         let activity = if matches!(kind, Kind::Output | Kind::Axis) { activity } else { None };
@@ -47,6 +51,9 @@ impl Walker {
         self.process = Some(p.name.name.clone());
         for role in p.owner.iter().chain(&p.manager) {
             self.add(Kind::Role, role, false);
+        }
+        for policy in &p.policies {
+            self.add(Kind::Policy, policy, false);
         }
         for secret in &p.secrets {
             self.add(Kind::Secret, secret, true);
@@ -133,6 +140,11 @@ impl Walker {
             [one] if EVENTS.contains(&one.name.as_str()) => self.add(Kind::Event, one, false),
             [head, input] if head.name == "inputs" => self.add(Kind::Input, input, false),
             [head, axis] if head.name == "matrix" => self.add(Kind::Axis, axis, false),
+            [head, property] if head.name == "activity" || head.name == "process" => {
+                let name = format!("{}.{}", head.name, property.name);
+                let key = Key { kind: Kind::Property, name, process: None, activity: None };
+                self.out.push(Occurrence { key, span: head.span.to(property.span), definition: false });
+            }
             [head, activity, output] if head.name == "outputs" => {
                 self.add(Kind::Activity, activity, false);
                 self.add_in(Kind::Output, output, false, Some(activity.name.clone()));
