@@ -105,7 +105,8 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Vec<Output> {
 
 fn workflow(model: &Model, process: &Process) -> Yaml {
     let mut doc = Yaml::map().with("name", process.name.as_str()).with("on", triggers(&process.triggers));
-    doc.insert("permissions", Yaml::map().with("contents", "read"));
+    // Nothing by default; each job asks for what its steps need (see `permissions`).
+    doc.insert("permissions", Yaml::map());
     doc.insert("defaults", Yaml::map().with("run", Yaml::map().with("shell", "bash")));
     if !process.env.is_empty() {
         doc.insert("env", env_map(&process.env, process));
@@ -208,6 +209,7 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
         job.insert("needs", strings(&a.needs));
     }
     insert_some(&mut job, "if", a.condition.as_ref().map(|c| Yaml::str(expr::wrapped(c, inputs))));
+    job.insert("permissions", permissions(a));
     job.insert("runs-on", runner(a));
     insert_some(&mut job, "container", a.image.as_deref().map(Yaml::str));
     if let Some(env) = &a.environment {
@@ -253,6 +255,17 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
     }
     job.insert("steps", Yaml::Seq(steps(model, process, a)));
     job
+}
+
+/// The least the job's token needs: reading the repository for a checkout or an action
+/// (which may read it), nothing otherwise. Artifacts travel with the runner's own token.
+fn permissions(a: &Activity) -> Yaml {
+    let reads = a.steps.iter().filter(|s| s.applies_to(Target::Github)).any(|s| !matches!(s.kind, StepKind::Run(_)));
+    if reads {
+        Yaml::map().with("contents", "read")
+    } else {
+        Yaml::map()
+    }
 }
 
 fn hosted(runner: &Runner) -> Option<&'static str> {
