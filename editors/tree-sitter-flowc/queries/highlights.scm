@@ -70,9 +70,12 @@
 (checkout) @keyword
 
 ; `string`, `boolean`, `number` and `choice[...]`: the types of manual inputs.
-(primitive_type) @type.builtin
-
-"choice" @type.builtin
+[
+  "string"
+  "boolean"
+  "number"
+  "choice"
+] @type.builtin
 
 ; ------------------------------------------------------------------ literals
 
