@@ -3,8 +3,8 @@
 
 mod files;
 mod fmt;
-mod views;
 mod report;
+mod views;
 mod write;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -64,6 +64,11 @@ pub struct Common {
     /// When to colour diagnostics; `auto` honours NO_COLOR and whether stderr is a terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Lock file pinning GitHub actions to commits (`owner/repo@ref SHA` per line);
+    /// default: `flowc.lock` in the current directory when it exists. flowc never resolves
+    /// tags itself: it cannot reach the network.
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -147,8 +152,12 @@ fn compile(common: &Common, emit: bool) -> Result<flowc::Compilation, u8> {
     let mut reporter = report::Reporter::new(common.message_format, common.color);
     let loaded = files::load(&common.paths).map_err(|e| reporter.fatal(&e))?;
     let targets = common.target.targets();
-    let compilation =
-        if emit { flowc::compile(&loaded.sources, &targets) } else { flowc::analyze(&loaded.sources, &targets) };
+    let pins = files::pins(common.lock.as_deref()).map_err(|e| reporter.fatal(&e))?;
+    let compilation = if emit {
+        flowc::compile_pinned(&loaded.sources, &targets, &pins)
+    } else {
+        flowc::analyze(&loaded.sources, &targets)
+    };
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(compilation.diagnostics.iter().cloned());
     reporter.report(&loaded.sources, &diagnostics);

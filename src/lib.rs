@@ -13,6 +13,7 @@ pub mod explain;
 pub mod format;
 pub mod lsp;
 pub mod model;
+pub mod pins;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
@@ -65,6 +66,11 @@ pub fn analyze(sources: &SourceMap, targets: &[Target]) -> Compilation {
 
 /// [`analyze`], then emit the files of each target when there is no error.
 pub fn compile(sources: &SourceMap, targets: &[Target]) -> Compilation {
+    compile_pinned(sources, targets, &pins::Pins::default())
+}
+
+/// [`compile`], with GitHub actions pinned to the commits in `pins`.
+pub fn compile_pinned(sources: &SourceMap, targets: &[Target], pins: &pins::Pins) -> Compilation {
     let mut compilation = analyze(sources, targets);
     let Some(model) = compilation.model.as_ref().filter(|_| !compilation.has_errors()) else {
         return compilation;
@@ -75,7 +81,7 @@ pub fn compile(sources: &SourceMap, targets: &[Target]) -> Compilation {
     let mut outputs = Vec::new();
     for target in targets {
         match target {
-            Target::Github => outputs.extend(emit::github::emit(model, sources)),
+            Target::Github => outputs.extend(emit::github::emit(model, sources, pins)),
             Target::Gitlab => outputs.push(emit::gitlab::emit(model, sources)),
         }
     }

@@ -302,3 +302,22 @@ fn fmt_rewrites_checks_and_reads_stdin() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("error[E0001]"));
 }
+
+#[test]
+fn a_lock_file_pins_actions_to_commits() {
+    let source =
+        GOOD.replace("activity build { step \"make\" }", "activity build {\n    step checkout\n    step \"make\"\n  }");
+    let lock = "# pinned by hand\nactions/checkout@v5 08c6903cd8c0fde910a37f88322edcfb5dd907a8\n";
+    let dir = project(&[("ci.flow", source.as_bytes()), ("flowc.lock", lock.as_bytes())]);
+    let out = flowc(dir.path(), &["build", "--target", "github", "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"));
+    std::fs::write(dir.path().join("bad.lock"), "actions/checkout@v5 not-a-sha\n").unwrap();
+    let bad = flowc(dir.path(), &["build", "--lock", "bad.lock"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("bad.lock:1: `not-a-sha` is not a 40-character commit SHA"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

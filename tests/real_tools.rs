@@ -212,3 +212,50 @@ fn the_run_by_guard_admits_listed_users_and_stops_others() {
     assert!(stopped.log_contains("restart", "mallory may not run restart"), "{stopped}");
     assert!(!stopped.log_contains("restart", "flowc-ran: restart"), "{stopped}");
 }
+
+/// zizmor (offline) finds nothing in any example's workflows, under the policy that lets
+/// GitHub's own actions be pinned to tags (`tests/support/zizmor.yml`).
+#[test]
+fn examples_pass_zizmor() {
+    let tools = Tools::require();
+    let config = repo("tests/support/zizmor.yml");
+    let config = config.to_str().unwrap();
+    let mut failures = Vec::new();
+    for example in flow_files("examples").iter().chain(&flow_files("tests/fixtures/emit")) {
+        let (dir, outputs, _) = build(example);
+        for output in outputs.iter().filter(|o| o.path.starts_with(".github/workflows/")) {
+            if let Err(e) = tools.zizmor(&dir.path().join(&output.path), &["--config", config]) {
+                failures.push(format!("{} → {}:\n{e}", example.display(), output.path));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// With every action pinned in a lock file, zizmor's strictest default policy finds nothing.
+#[test]
+fn pinned_workflows_pass_zizmor_default_policy() {
+    let tools = Tools::require();
+    let lock = "actions/checkout@v5 08c6903cd8c0fde910a37f88322edcfb5dd907a8\n\
+                actions/upload-artifact@v6 1111111111111111111111111111111111111111\n\
+                actions/download-artifact@v7 2222222222222222222222222222222222222222\n";
+    let pins = flowc::pins::Pins::parse(lock).unwrap();
+    let path = repo("examples/continuous-delivery.flow");
+    let mut sources = SourceMap::new();
+    sources.add("continuous-delivery.flow", std::fs::read_to_string(&path).unwrap());
+    let compilation = flowc::compile_pinned(&sources, &[Target::Github], &pins);
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = compilation.outputs.iter().find(|o| o.path.starts_with(".github/workflows/")).unwrap();
+    assert!(!workflow.contents.contains("@v5"), "every action is pinned:\n{}", workflow.contents);
+    let file = dir.path().join("delivery.yml");
+    std::fs::write(&file, &workflow.contents).unwrap();
+    tools.zizmor(&file, &[]).unwrap();
+    let unpinned = dir.path().join("unpinned.yml");
+    let plain = flowc::compile(&sources, &[Target::Github]);
+    std::fs::write(
+        &unpinned,
+        &plain.outputs.iter().find(|o| o.path.starts_with(".github/workflows/")).unwrap().contents,
+    )
+    .unwrap();
+    assert!(tools.zizmor(&unpinned, &[]).is_err(), "zizmor's default policy must flag tag-pinned actions");
+}

@@ -113,3 +113,20 @@ fn bad_content(loaded: &mut Loaded, name: String, message: String) -> Result<(),
     );
     Ok(())
 }
+
+/// The action pins from `lock`, or from `flowc.lock` in the current directory when it exists.
+pub fn pins(lock: Option<&Path>) -> Result<flowc::pins::Pins, String> {
+    let default = Path::new("flowc.lock");
+    let path = match lock {
+        Some(path) => path,
+        None if default.is_file() => default,
+        None => return Ok(flowc::pins::Pins::default()),
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+    flowc::pins::Pins::parse(&text).map_err(|errors| {
+        let lines: Vec<String> =
+            errors.iter().map(|(line, message)| format!("{}:{line}: {message}", path.display())).collect();
+        format!("invalid lock file:\n{}", lines.join("\n"))
+    })
+}

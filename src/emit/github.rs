@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{
     Activity, AllowFailure, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target, Triggers,
 };
+use crate::pins::Pins;
 use crate::source::SourceMap;
 
 const CHECKOUT: &str = "actions/checkout@v5";
@@ -89,7 +90,7 @@ fn approval_warnings(model: &Model, process: &Process, a: &Activity) -> Vec<Diag
 }
 
 /// One workflow per process. The model must have passed [`capabilities`].
-pub fn emit(model: &Model, sources: &SourceMap) -> Vec<Output> {
+pub fn emit(model: &Model, sources: &SourceMap, pins: &Pins) -> Vec<Output> {
     model
         .processes
         .iter()
@@ -97,10 +98,30 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Vec<Output> {
             let source = sources.get(process.file).name.as_str();
             Output {
                 path: format!(".github/workflows/{}.yml", process.name),
-                contents: super::yaml::to_document(&workflow(model, process), &header(&[source])),
+                contents: super::yaml::to_document(&pin(workflow(model, process), pins), &header(&[source])),
             }
         })
         .collect()
+}
+
+/// Replaces every `uses:` value listed in `pins` by its commit.
+fn pin(doc: Yaml, pins: &Pins) -> Yaml {
+    if pins.is_empty() {
+        return doc;
+    }
+    match doc {
+        Yaml::Map(entries) => Yaml::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("uses", Yaml::Str(action)) => (k, Yaml::Str(pins.resolve(&action))),
+                    (_, v) => (k, pin(v, pins)),
+                })
+                .collect(),
+        ),
+        Yaml::Seq(items) => Yaml::Seq(items.into_iter().map(|i| pin(i, pins)).collect()),
+        other => other,
+    }
 }
 
 fn workflow(model: &Model, process: &Process) -> Yaml {
