@@ -116,8 +116,9 @@ const RUNNABLE: &[Runnable] = &[
         file: "examples/continuous-delivery.flow",
         files: &[],
         github_event: "push",
-        github_args: &["-s", "DEPLOY_TOKEN=fake-secret-deploy-token-0123456789"],
-        gitlab_args: &[],
+        // `deploy-production` is `run_by operators`: dave is one.
+        github_args: &["--actor", "dave", "-s", "DEPLOY_TOKEN=fake-secret-deploy-token-0123456789"],
+        gitlab_args: &["--variable", "GITLAB_USER_LOGIN=dave"],
         expected: &["build", "test", "deploy-staging", "deploy-production"],
     },
     Runnable {
