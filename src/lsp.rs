@@ -21,6 +21,8 @@ mod navigate;
 mod outline;
 mod position;
 mod server;
+#[cfg(test)]
+mod tests;
 
 use lsp_server::{Connection, ErrorCode, Message, Response};
 use lsp_types::notification::{Exit, Notification as _};

@@ -74,44 +74,46 @@ fn wants_word_after_space(slot: &Slot) -> bool {
 }
 
 fn items(analysis: &Analysis, cursor: &Cursor) -> Vec<CompletionItem> {
-    let keywords = |words: &[&str]| words.iter().map(|w| item(w, CompletionItemKind::KEYWORD, "keyword")).collect();
+    let list = |words: &[&str], kind, detail| words.iter().map(|w| item(w, kind, detail)).collect();
     match &cursor.slot {
-        Slot::Keywords(block) => keywords(match block {
-            Block::Top => TOP,
-            Block::Process => PROCESS,
-            Block::Activity => ACTIVITY,
-            Block::Policy => &["for", "require", "message"],
-            Block::Matrix => &["include", "exclude"],
-            Block::Service => &["env"],
-            _ => &[],
-        }),
         Slot::Names(kind) => names(analysis, cursor, *kind),
         Slot::Member(path) => members(analysis, cursor, path),
         Slot::Expression if cursor.block == Block::Policy => policy_expression(),
         Slot::Expression => expression(cursor),
-        Slot::Triggers => EVENTS.iter().map(|t| item(t, CompletionItemKind::EVENT, "trigger")).collect(),
-        Slot::TriggerArgs(trigger) => {
-            let args: &[&str] = match trigger.as_str() {
-                "push" => &["branches", "tags", "paths"],
-                "pull_request" => &["branches", "paths"],
-                "schedule" => &["cron"],
-                _ => &[],
-            };
-            args.iter().map(|a| item(a, CompletionItemKind::PROPERTY, "trigger argument")).collect()
-        }
-        Slot::InputTypes => keywords(&["string", "boolean", "number", "choice"]),
+        Slot::Triggers => list(EVENTS, CompletionItemKind::EVENT, "trigger"),
+        Slot::TriggerArgs(trigger) => list(trigger_args(trigger), CompletionItemKind::PROPERTY, "trigger argument"),
         Slot::Runners => {
-            let mut runners: Vec<_> = ["linux", "macos", "windows"]
-                .iter()
-                .map(|r| item(r, CompletionItemKind::ENUM_MEMBER, "runner"))
-                .collect();
+            let mut runners = list(&["linux", "macos", "windows"], CompletionItemKind::ENUM_MEMBER, "runner");
             runners.push(item("matrix", CompletionItemKind::VARIABLE, "a matrix axis: `matrix.AXIS`"));
             runners
         }
-        Slot::Steps => keywords(&["checkout", "uses"]),
-        Slot::Members => keywords(&["user", "team"]),
-        Slot::Word(word) => keywords(&[word]),
-        Slot::Nothing => Vec::new(),
+        slot => list(keywords(slot), CompletionItemKind::KEYWORD, "keyword"),
+    }
+}
+
+/// The keywords a slot takes (none for slots filled with names).
+fn keywords(slot: &Slot) -> &[&'static str] {
+    match slot {
+        Slot::Keywords(Block::Top) => TOP,
+        Slot::Keywords(Block::Process) => PROCESS,
+        Slot::Keywords(Block::Activity) => ACTIVITY,
+        Slot::Keywords(Block::Policy) => &["for", "require", "message"],
+        Slot::Keywords(Block::Matrix) => &["include", "exclude"],
+        Slot::Keywords(Block::Service) => &["env"],
+        Slot::InputTypes => &["string", "boolean", "number", "choice"],
+        Slot::Steps => &["checkout", "uses"],
+        Slot::Members => &["user", "team"],
+        Slot::Word(word) => std::slice::from_ref(word),
+        _ => &[],
+    }
+}
+
+fn trigger_args(trigger: &str) -> &'static [&'static str] {
+    match trigger {
+        "push" => &["branches", "tags", "paths"],
+        "pull_request" => &["branches", "paths"],
+        "schedule" => &["cron"],
+        _ => &[],
     }
 }
 
