@@ -45,7 +45,60 @@ fn inner(pair: P) -> impl Iterator<Item = P> {
 }
 
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    matches!(
+        rule,
+        Rule::kw_roles
+            | Rule::kw_user
+            | Rule::kw_team
+            | Rule::kw_process
+            | Rule::kw_owner
+            | Rule::kw_manager
+            | Rule::kw_secrets
+            | Rule::kw_on
+            | Rule::kw_env
+            | Rule::kw_string
+            | Rule::kw_boolean
+            | Rule::kw_number
+            | Rule::kw_choice
+            | Rule::kw_activity
+            | Rule::kw_after
+            | Rule::kw_runs_on
+            | Rule::kw_image
+            | Rule::kw_step
+            | Rule::kw_checkout
+            | Rule::kw_uses
+            | Rule::kw_with
+            | Rule::kw_secret
+            | Rule::kw_matrix
+            | Rule::kw_include
+            | Rule::kw_exclude
+            | Rule::kw_when
+            | Rule::kw_timeout
+            | Rule::kw_retry
+            | Rule::kw_allow_failure
+            | Rule::kw_service
+            | Rule::kw_environment
+            | Rule::kw_url
+            | Rule::kw_approved_by
+            | Rule::kw_of
+            | Rule::kw_run_by
+            | Rule::kw_consulted
+            | Rule::kw_informed
+            | Rule::kw_policy
+            | Rule::kw_policies
+            | Rule::kw_for
+            | Rule::kw_require
+            | Rule::kw_message
+            | Rule::kw_produces
+            | Rule::kw_artifact
+            | Rule::kw_consumes
+            | Rule::kw_output
+            | Rule::kw_github
+            | Rule::kw_gitlab
+            | Rule::kw_true
+            | Rule::kw_false
+            | Rule::kw_null
+    )
 }
 
 impl Lowerer {
@@ -532,5 +585,21 @@ impl Lowerer {
             return items.pop().expect("one item");
         }
         Expr { kind: build(items), span }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `is_keyword` lists every `kw_*` rule of the grammar: a keyword missing there would
+    /// reach the lowering as a statement and stop it.
+    #[test]
+    fn every_grammar_keyword_is_skipped_by_lowering() {
+        let grammar = include_str!("../../grammar/flowc.pest");
+        let source = include_str!("lower.rs");
+        let body = &source[source.find("fn is_keyword").unwrap()..];
+        let body = &body[..body.find("\n}\n").unwrap()];
+        for name in grammar.lines().filter_map(|l| l.split_whitespace().next()).filter(|w| w.starts_with("kw_")) {
+            assert!(body.contains(&format!("Rule::{name}\n")) || body.contains(&format!("Rule::{name} ")), "is_keyword lacks {name}");
+        }
     }
 }
