@@ -17,6 +17,7 @@ pub mod pins;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod views;
 
 use ast::Target;
 use diagnostic::Diagnostic;

@@ -1,9 +1,42 @@
-//! `flowc graph` and `flowc raci`: views of the checked model. (In progress.)
+//! `flowc graph` and `flowc raci`: load and check files as `flowc check` does (diagnostics on
+//! stderr, exit 1 on errors, 2 on usage or I/O errors), then print one view of the checked
+//! model on stdout with [`flowc::views`].
 
+use super::report::Reporter;
+use super::{files, ColorArg, MessageFormat, INPUT_ERROR, SUCCESS, USAGE_ERROR};
 use clap::{Args, ValueEnum};
+use flowc::ast::Target;
+use flowc::model::Model;
+use flowc::views;
+use std::io::Write;
 use std::path::PathBuf;
 
+const GRAPH_HELP: &str = "\
+Activities are nodes, dependencies edges: solid for `after`, dashed and labelled for an artifact
+(its name) or an output (`outputs.build.version`) handed over. Each process is one block, and
+inside it one swimlane per role: an activity sits in the lane of its `run_by` role, or of the
+process owner when it has none. Approval gates are hexagons labelled `⛔ approval: 2 of
+releasers` with their environment. Several processes give one diagram with one block each.
+
+Examples:
+  flowc graph examples/release.flow > release.mmd
+  flowc graph --format dot . | dot -Tsvg > processes.svg";
+
+const RACI_HELP: &str = "\
+One row per activity, one column per role the process names (owner, manager, then the roles
+its activities name, in declaration order). A role may hold several letters (`R/C`):
+  R  responsible: the `run_by` role, else the process manager, else the process owner
+  A  accountable: the `approved_by` role (they sign off), else the process owner
+  C  consulted: the `consulted` roles
+  I  informed: the `informed` roles
+Exactly one R and one A per activity.
+
+Formats: markdown (a table per process, its approval quorums and role members), csv (one
+table: process, activity, one column per role of any process, approval), json (an object per
+process with its roles, members and each activity's letters).";
+
 #[derive(Args, Debug)]
+#[command(after_help = GRAPH_HELP)]
 pub struct GraphArgs {
     /// Files or directories (searched recursively for `*.flow`).
     #[arg(default_value = ".")]
@@ -14,10 +47,12 @@ pub struct GraphArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = RACI_HELP)]
 pub struct RaciArgs {
     /// Files or directories (searched recursively for `*.flow`).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Markdown (for people and pull requests), CSV (for spreadsheets) or JSON (for tools).
     #[arg(long, value_enum, default_value_t = RaciFormat::Markdown)]
     pub format: RaciFormat,
 }
@@ -35,12 +70,62 @@ pub enum RaciFormat {
     Json,
 }
 
-pub fn graph(_args: GraphArgs) -> u8 {
-    eprintln!("flowc graph: not implemented yet");
-    super::USAGE_ERROR
+/// `flowc graph`: the processes as a Mermaid or DOT diagram on stdout.
+pub fn graph(args: GraphArgs) -> u8 {
+    let render = match args.format {
+        GraphFormat::Mermaid => views::graph::mermaid,
+        GraphFormat::Dot => views::graph::dot,
+    };
+    view(args.paths, render)
 }
 
-pub fn raci(_args: RaciArgs) -> u8 {
-    eprintln!("flowc raci: not implemented yet");
-    super::USAGE_ERROR
+/// `flowc raci`: the responsibility matrix as Markdown, CSV or JSON on stdout.
+pub fn raci(args: RaciArgs) -> u8 {
+    let render = match args.format {
+        RaciFormat::Markdown => views::raci::markdown,
+        RaciFormat::Csv => views::raci::csv,
+        RaciFormat::Json => views::raci::json,
+    };
+    view(args.paths, render)
+}
+
+/// Checks the files as `flowc check` does (every target), then prints `render(model)`.
+fn view(paths: Vec<PathBuf>, render: fn(&Model) -> String) -> u8 {
+    let model = match checked(&paths) {
+        Ok(model) => model,
+        Err(code) => return code,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(render(&model).as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => SUCCESS,
+        // A reader that stopped early (`flowc graph | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            USAGE_ERROR
+        }
+    }
+}
+
+/// Loads and analyzes `paths` for every target, reporting diagnostics on stderr;
+/// `Err(exit code)` when there is an error or no process.
+fn checked(paths: &[PathBuf]) -> Result<Model, u8> {
+    let mut reporter = Reporter::new(MessageFormat::Human, ColorArg::Auto);
+    let loaded = files::load(paths).map_err(|e| reporter.fatal(&e))?;
+    let compilation = flowc::analyze(&loaded.sources, &Target::ALL);
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(compilation.diagnostics);
+    reporter.report(&loaded.sources, &diagnostics);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return Err(INPUT_ERROR);
+    }
+    match compilation.model.filter(|m| !m.processes.is_empty()) {
+        Some(model) => Ok(model),
+        None => {
+            reporter.fatal(
+                "no process is defined in the given files; a .flow file needs at least one `process NAME { ... }`",
+            );
+            Err(INPUT_ERROR)
+        }
+    }
 }
