@@ -550,6 +550,7 @@ fn bad_requests_get_errors_and_the_server_carries_on() {
     );
     assert_eq!(client.request("textDocument/hover", json!({ "nonsense": 1 }))["error"]["code"], -32602);
     assert_eq!(client.request("workspace/unknown", json!({}))["error"]["code"], -32601);
+    assert_eq!(client.request("initialize", json!({ "capabilities": {} }))["error"]["code"], -32600);
     client.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": "file:///nowhere.flow", "version": 2 }, "contentChanges": [] }),

@@ -13,8 +13,8 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-    Request as LspRequest, Shutdown,
+    Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    References, Request as LspRequest, Shutdown,
 };
 use lsp_types::{PublishDiagnosticsParams, Uri};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -56,6 +56,9 @@ impl Server {
             Response::new_err(id, ErrorCode::InvalidRequest as i32, "the server is shutting down".into())
         } else {
             match request.method.as_str() {
+                Initialize::METHOD => {
+                    Response::new_err(id, ErrorCode::InvalidRequest as i32, "the server is already initialized".into())
+                }
                 Shutdown::METHOD => {
                     self.shut_down = true;
                     Response::new_ok(id, ())
