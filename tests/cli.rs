@@ -179,7 +179,7 @@ fn bad_input_is_an_error_never_a_panic() {
         ("empty.flow", b"", "no process is defined"),
         ("latin1.flow", b"process caf\xe9 {}", "is not valid UTF-8 (byte 11, line 1)"),
         ("binary.flow", b"\x7fELF\x00\x01", "is a binary file"),
-        ("garbage.flow", b"}}}}", "expected `process` or `roles`, found `}`"),
+        ("garbage.flow", b"}}}}", "expected `process`, `roles` or `policy`, found `}`"),
         ("deep.flow", deep.as_bytes(), "nested too deeply"),
         ("nots.flow", nots.as_bytes(), "process `p` has no owner"),
     ];
