@@ -184,10 +184,12 @@ check "tree-sitter: src/ is up to date with grammar.js (tree-sitter generate)" g
 
 (cd "$ts" && "$tree_sitter" test) 2>&1 | strip_ansi >"$work/tstest"
 ts_rc=${PIPESTATUS[0]}
+# the diffs and highlight failures, without the list of passing tests
+grep -vE '^ *[0-9]+\. ✓ ' "$work/tstest" | sed -n '/[Ff]ailure/,$p' >"$work/tsfail"
 while IFS= read -r line; do
   case $line in
     *"✓ "*) pass "tree-sitter test: ${line#*✓ }" ;;
-    *"✗ "*) fail "tree-sitter test: ${line#*✗ }" "$work/tstest" ;;
+    *"✗ "*) fail "tree-sitter test: ${line#*✗ }" "$work/tsfail" ;;
   esac
 done < <(grep -E '^ *[0-9]+\. [✓✗] ' "$work/tstest")
 if [[ $ts_rc -ne 0 ]] && ! grep -q '✗' "$work/tstest"; then

@@ -155,6 +155,7 @@ async function activate(context) {
   try {
     await client.start();
   } catch (error) {
+    client = undefined;
     vscode.window.showErrorMessage(`flowc: \`${command} lsp\` could not be started: ${error}`);
   }
 }

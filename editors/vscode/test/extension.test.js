@@ -44,6 +44,7 @@ class LanguageClientStub {
     recorded.clients.push(this);
   }
   async start() {
+    if (recorded.failStart) throw new Error('spawn failed');
     this.started = true;
   }
   async stop() {
@@ -130,6 +131,20 @@ test('the flowc.path setting: a path is used as is, a missing one is reported', 
   await withPath('', () => extension.activate({ subscriptions: [] }));
   assert.equal(recorded.clients.length, 0);
   assert.match(recorded.messages[0], /`\/nonexistent\/flowc` was not found/);
+});
+
+test('a server that cannot start: an error message, and deactivate has nothing to stop', async () => {
+  reset(undefined);
+  recorded.failStart = true;
+  const { dir } = fakeFlowcDir();
+  try {
+    await withPath(dir, () => extension.activate({ subscriptions: [] }));
+  } finally {
+    recorded.failStart = false;
+  }
+  assert.equal(recorded.errors.length, 1);
+  assert.match(recorded.errors[0], /could not be started: Error: spawn failed/);
+  assert.equal(extension.deactivate(), undefined);
 });
 
 test('findExecutable skips files that are not executable', () => {
