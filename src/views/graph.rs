@@ -95,19 +95,20 @@ impl Lane {
 }
 
 impl Node {
-    /// The lines of the node's label: its name, its approval gate, its environment.
-    pub fn lines(&self) -> Vec<String> {
+    /// The lines of the node's label: its name, its approval gate (after `gate_mark`), its
+    /// environment.
+    pub fn lines(&self, gate_mark: &str) -> Vec<String> {
         let mut lines = vec![self.name.clone()];
-        lines.extend(self.gate.as_ref().map(Gate::label));
+        lines.extend(self.gate.as_ref().map(|g| format!("{gate_mark}{}", g.label())));
         lines.extend(self.environment.as_ref().map(|e| format!("environment: {e}")));
         lines
     }
 }
 
 impl Gate {
-    /// `⛔ approval: 2 of releasers`.
+    /// `approval: 2 of releasers`.
     pub fn label(&self) -> String {
-        format!("⛔ approval: {} of {}", self.quorum, self.role)
+        format!("approval: {} of {}", self.quorum, self.role)
     }
 }
 

@@ -1,10 +1,11 @@
 //! A [`Diagram`] as a Graphviz DOT digraph (`dot -Tsvg` draws it).
 //!
 //! Each process is a `cluster` holding one `cluster` per lane; activities are rounded boxes,
-//! approval gates red hexagons; plain dependencies are solid edges, artifacts and outputs
-//! dashed edges labelled with their name. Every id and label is a quoted DOT string: ids are
-//! `"PROCESS.ACTIVITY"` (names cannot contain `.`), and `"` and `\` are escaped, so no
-//! name is read as a keyword or as one of DOT's `\N`-style label escapes.
+//! approval gates red hexagons labelled `approval: 2 of releasers` (no emoji: Graphviz's
+//! default fonts lack one for PNG and PDF); plain dependencies are solid edges, artifacts and
+//! outputs dashed edges labelled with their name. Every id and label is a quoted DOT string:
+//! ids are `"PROCESS.ACTIVITY"` (names cannot contain `.`), and `"` and `\` are escaped, so
+//! no name is read as a keyword or as one of DOT's `\N`-style label escapes.
 
 use super::{Diagram, EdgeKind, Node};
 use std::fmt::Write;
@@ -53,7 +54,7 @@ fn id(process: &str, activity: &str) -> String {
 }
 
 fn attributes(node: &Node) -> String {
-    let lines: Vec<String> = node.lines().iter().map(|l| escape(l)).collect();
+    let lines: Vec<String> = node.lines("").iter().map(|l| escape(l)).collect();
     let label = format!("label=\"{}\"", lines.join("\\n"));
     if node.gate.is_some() {
         format!("{label}, shape=hexagon, style=\"filled,bold\", color=\"#b71c1c\", fillcolor=\"#fdecea\"")

@@ -1,7 +1,7 @@
 //! A [`Diagram`] as a Mermaid flowchart (GitHub and GitLab render it in Markdown).
 //!
 //! Each process is a `subgraph` holding one `subgraph` per lane; activities are rectangles,
-//! approval gates hexagons of class `gate`; plain dependencies are `-->`, artifacts and
+//! approval gates hexagons of class `gate` labelled `⛔ approval: 2 of releasers`; plain dependencies are `-->`, artifacts and
 //! outputs dotted `-.->` edges labelled with their name. Ids are generated (`p1`, `p1_l2`,
 //! `p1_a3`), so no name can clash with Mermaid's keywords (`end`, `graph`...); every label is
 //! quoted, with the characters Mermaid would read escaped as its `#code;` entities.
@@ -50,7 +50,7 @@ pub fn render(diagram: &Diagram) -> String {
 
 /// `["label"]` for an activity, `{{"label"}}` (a hexagon) for an approval gate.
 fn shape(node: &Node) -> String {
-    let label: Vec<String> = node.lines().iter().map(|l| text(l)).collect();
+    let label: Vec<String> = node.lines("⛔ ").iter().map(|l| text(l)).collect();
     let label = label.join("<br/>");
     if node.gate.is_some() {
         format!("{{{{\"{label}\"}}}}")
