@@ -4,9 +4,11 @@
 //! the target cannot express, and an emitter that is infallible on a model that passed
 //! it. Both build [`yaml::Yaml`] trees and render them with [`yaml::to_document`].
 
+pub mod codeowners;
 pub mod github;
 pub mod gitlab;
 mod guard;
+pub mod settings;
 pub mod yaml;
 
 use crate::model::{Data, Model};

@@ -86,6 +86,8 @@ pub fn compile_pinned(sources: &SourceMap, targets: &[Target], pins: &pins::Pins
             Target::Gitlab => outputs.push(emit::gitlab::emit(model, sources)),
         }
     }
+    outputs.extend(emit::codeowners::emit(model, sources, targets));
+    outputs.extend(emit::settings::emit(model, sources, targets));
     compilation.outputs = outputs;
     compilation
 }

@@ -50,12 +50,15 @@ fn validate(tools: &Tools, path: &Path) -> Vec<String> {
     let mut failures = Vec::new();
     for output in outputs {
         let file = dir.path().join(&output.path);
-        let mut results = vec![("yamllint", tools.yamllint(&file))];
-        if output.path.starts_with(".github/") {
-            results.push(("github", tools.validate_github(&file)));
+        // Only the CI YAML goes to the validators; CODEOWNERS and `.flowc/` settings are not YAML.
+        let platform = if output.path.starts_with(".github/workflows/") && output.path.ends_with(".yml") {
+            ("github", tools.validate_github(&file))
+        } else if output.path == ".gitlab-ci.yml" {
+            ("gitlab", tools.validate_gitlab(&file))
         } else {
-            results.push(("gitlab", tools.validate_gitlab(&file)));
-        }
+            continue;
+        };
+        let results = vec![("yamllint", tools.yamllint(&file)), platform];
         for (what, result) in results {
             if let Err(e) = result {
                 failures.push(format!("{} → {} [{what}]:\n{e}", path.display(), output.path));
