@@ -18,9 +18,15 @@ pub mod raci;
 
 use crate::model::{Activity, Model, Process};
 
-/// The role whose swimlane `activity` is drawn in: its `run_by` role, else the process owner.
+/// The role responsible for `activity`, whose swimlane it is drawn in and who gets its R:
+/// its `run_by` role, else the process manager, else the process owner.
 pub fn lane<'a>(process: &'a Process, activity: &'a Activity) -> &'a str {
-    activity.run_by.as_ref().map_or(process.owner.as_str(), |r| r.role.as_str())
+    activity
+        .run_by
+        .as_ref()
+        .map(|r| r.role.as_str())
+        .or(process.manager.as_deref())
+        .unwrap_or(process.owner.as_str())
 }
 
 /// Every role `process` names, each once: the owner, the manager, then the roles its

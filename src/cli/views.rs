@@ -14,8 +14,8 @@ use std::path::PathBuf;
 const GRAPH_HELP: &str = "\
 Activities are nodes, dependencies edges: solid for `after`, dashed and labelled for an artifact
 (its name) or an output (`outputs.build.version`) handed over. Each process is one block, and
-inside it one swimlane per role: an activity sits in the lane of its `run_by` role, or of the
-process owner when it has none. Approval gates are hexagons labelled `⛔ approval: 2 of
+inside it one swimlane per role: an activity sits in the lane of the role responsible for it
+(its `run_by` role, else the process manager, else the owner), as in `flowc raci`. Approval gates are hexagons labelled `⛔ approval: 2 of
 releasers` with their environment. Several processes give one diagram with one block each.
 
 Examples:
