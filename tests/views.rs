@@ -520,5 +520,5 @@ fn help_states_the_rules() {
     );
     assert!(raci.contains("A  accountable: the `approved_by` role (they sign off), else the process owner"), "{raci}");
     let graph = text(&flowc(&repo(), &["graph", "--help"]).stdout);
-    assert!(graph.contains("an activity sits in the lane of its `run_by` role"), "{graph}");
+    assert!(graph.contains("an activity sits in the lane of the role responsible for it"), "{graph}");
 }
