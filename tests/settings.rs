@@ -30,7 +30,33 @@ fn compile(targets: &[Target]) -> Vec<Output> {
     for name in SOURCES {
         sources.add(name, std::fs::read_to_string(fixtures().join(name)).unwrap());
     }
-    let compilation = flowc::compile(&sources, targets);
+    compile_sources(&sources, targets)
+}
+
+/// An environment whose name the shell, URLs and JSON all need escaped.
+const AWKWARD: &str = r#"
+roles {
+  owner = team "acme/platform"
+  releasers = [user "bob"]
+}
+process awkward {
+  owner owner
+  activity deploy {
+    environment "it's \"x\" $HOME `id` é/ü"
+    approved_by releasers
+    step "./deploy.sh"
+  }
+}
+"#;
+
+fn compile_awkward() -> Vec<Output> {
+    let mut sources = SourceMap::new();
+    sources.add("awkward.flow", AWKWARD);
+    compile_sources(&sources, &Target::ALL)
+}
+
+fn compile_sources(sources: &SourceMap, targets: &[Target]) -> Vec<Output> {
+    let compilation = flowc::compile(sources, targets);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     compilation.outputs
 }
@@ -78,12 +104,13 @@ fn apply_settings_script() {
 #[test]
 fn shellcheck_finds_nothing_in_the_script_for_any_target() {
     let shellcheck = support::Tools::require().py("shellcheck");
-    for targets in [&Target::ALL[..], &[Target::Github], &[Target::Gitlab]] {
+    let builds = [compile(&Target::ALL), compile(&[Target::Github]), compile(&[Target::Gitlab]), compile_awkward()];
+    for (i, outputs) in builds.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         let script = dir.path().join("apply-settings.sh");
-        std::fs::write(&script, file(&compile(targets), SCRIPT)).unwrap();
+        std::fs::write(&script, file(outputs, SCRIPT)).unwrap();
         let run = Command::new(&shellcheck).arg(&script).output().unwrap();
-        assert!(run.status.success(), "{targets:?}:\n{}", text(&run.stdout));
+        assert!(run.status.success(), "build {i}:\n{}", text(&run.stdout));
     }
 }
 
@@ -95,8 +122,12 @@ struct Scratch {
 
 impl Scratch {
     fn new(targets: &[Target], fakes: &[&str]) -> Scratch {
+        Scratch::with(compile(targets), fakes)
+    }
+
+    fn with(outputs: Vec<Output>, fakes: &[&str]) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
-        for output in compile(targets) {
+        for output in outputs {
             let path = dir.path().join(&output.path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, output.contents).unwrap();
@@ -191,6 +222,23 @@ fn the_requests_carry_what_settings_json_says() {
             assert_eq!(rule["required_approvals"], wanted["required_approvals"]);
         }
     }
+}
+
+#[test]
+fn awkward_environment_names_reach_the_requests_intact() {
+    let scratch = Scratch::with(compile_awkward(), &["gh", "glab", "jq"]);
+    let run = scratch.run(&["--github", "--gitlab"]);
+    assert!(run.status.success(), "{}", report(&run));
+    let requests = scratch.requests();
+    let encoded = "it%27s%20%22x%22%20%24HOME%20%60id%60%20%C3%A9%2F%C3%BC";
+    assert!(
+        requests.contains(&format!("gh api --method PUT repos/{{owner}}/{{repo}}/environments/{encoded} ")),
+        "{requests}"
+    );
+    assert!(requests.contains(&format!("glab api projects/:id/protected_environments/{encoded}\n")), "{requests}");
+    let post = requests.lines().find(|l| l.contains("stdin: {\"name\"")).expect("a POST");
+    let body: serde_json::Value = serde_json::from_str(post.trim_start().strip_prefix("stdin: ").unwrap()).unwrap();
+    assert_eq!(body["name"], "it's \"x\" $HOME `id` é/ü");
 }
 
 #[test]

@@ -25,6 +25,9 @@ pub(super) fn render(environments: &[Environment], platforms: Platforms, header:
     writeln!(out, "#\n# Applies {SETTINGS_PATH} (the same settings, written out as requests) with the platforms'")
         .unwrap();
     writeln!(out, "# own clients. It never reads or asks for a token: {clients}.").unwrap();
+    if environments.iter().any(|e| e.name.contains(['$', '`'])) {
+        out.push_str("# shellcheck disable=SC2016 # environment names are single-quoted on purpose: no expansion\n");
+    }
     out.push_str("set -euo pipefail\n\n");
     out.push_str(&usage(platforms));
     out.push_str(prelude::COMMON);
