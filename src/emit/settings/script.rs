@@ -4,13 +4,11 @@
 //! environment) on the fixed functions of [`super::prelude`]. Every value from the source
 //! reaches the shell single-quoted, every name in a URL percent-encoded, every name in a JSON body
 //! JSON-encoded; ids come from look-ups and are checked to be numbers before they are sent.
-//! The script needs bash 3.2 (no `inherit_errexit`: each look-up checks its own failure).
+//! The script runs on bash 3.2 or newer (no `inherit_errexit`: each look-up checks its own failure).
 
-use super::{Environment, Platforms, SETTINGS_PATH};
+use super::{prelude, Environment, Platforms, SETTINGS_PATH};
 use crate::model::Member;
 use std::fmt::Write;
-
-use super::prelude;
 
 pub(super) fn render(environments: &[Environment], platforms: Platforms, header: &str) -> String {
     let mut out = String::from("#!/usr/bin/env bash\n");
