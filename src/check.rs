@@ -5,6 +5,7 @@
 //! `github { }` / `gitlab { }` blocks. Each reports through the constructors in `errors`.
 
 mod activity;
+mod environments;
 pub mod errors;
 mod expr;
 mod graph;
@@ -48,6 +49,7 @@ pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
         roles::warn_unused(&file_roles, &model.processes[first_process..], &mut diagnostics);
         model.roles.extend(file_roles);
     }
+    environments::check_gates(&model, &mut diagnostics);
     (model, diagnostics)
 }
 

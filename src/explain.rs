@@ -39,6 +39,7 @@ const EXPLANATIONS: &[(&str, &str)] = &[
     ("E0503", "`approved_by` needs an `environment`: both platforms attach approvals to environments."),
     ("E0504", "`approved_by N of ROLE` asks for more approvals than the role has members (or for none)."),
     ("E0505", "Separation of duties: someone is in both the `run_by` and the `approved_by` role of an activity, so they could approve their own run."),
+    ("E0506", "Two activities deploy to the same environment with different gates (approving role, quorum or run_by). Both platforms attach gates to the environment, so they must agree."),
     ("E0801", "`policies` names a policy that is neither declared in the file (`policy NAME { ... }`) nor standard. Standard policies: timeouts, production-approved, no-secrets-on-pull-requests, owner-and-manager."),
     ("E0802", "An activity (or the process) breaks a policy the process enables. The notes give the policy's message and the requirement that failed."),
     ("E0601", "The chosen target cannot express this feature. The help suggests a target block or a target-specific step."),

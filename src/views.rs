@@ -21,12 +21,7 @@ use crate::model::{Activity, Model, Process};
 /// The role responsible for `activity`, whose swimlane it is drawn in and who gets its R:
 /// its `run_by` role, else the process manager, else the process owner.
 pub fn lane<'a>(process: &'a Process, activity: &'a Activity) -> &'a str {
-    activity
-        .run_by
-        .as_ref()
-        .map(|r| r.role.as_str())
-        .or(process.manager.as_deref())
-        .unwrap_or(process.owner.as_str())
+    activity.run_by.as_ref().map(|r| r.role.as_str()).or(process.manager.as_deref()).unwrap_or(process.owner.as_str())
 }
 
 /// Every role `process` names, each once: the owner, the manager, then the roles its

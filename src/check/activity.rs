@@ -531,7 +531,9 @@ fn approve(
         diagnostics.push(errors::empty_role(&name, role.span, decl.span));
     }
     let (count, span) = quorum.unwrap_or((1, role.span));
-    if count == 0 || count as usize > decl.members.len().max(1) {
+    // A team's size is not known when compiling: a role with a team can meet any quorum.
+    let has_team = decl.members.iter().any(|m| matches!(m, model::Member::Team(_)));
+    if count == 0 || (!has_team && count as usize > decl.members.len().max(1)) {
         diagnostics.push(errors::bad_quorum(count, &name, decl.members.len(), span, decl.span));
     }
     Some((name, count.max(1)))

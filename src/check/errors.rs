@@ -28,6 +28,7 @@ pub const EMPTY_ROLE: &str = "E0502";
 pub const APPROVAL_WITHOUT_ENVIRONMENT: &str = "E0503";
 pub const BAD_QUORUM: &str = "E0504";
 pub const SELF_APPROVAL: &str = "E0505";
+pub const ENVIRONMENT_GATES_DIFFER: &str = "E0506";
 pub const UNKNOWN_POLICY: &str = "E0801";
 pub const POLICY_VIOLATED: &str = "E0802";
 pub const NOT_ENFORCED: &str = "W0101";

@@ -71,7 +71,7 @@ fn approval_warnings(model: &Model, process: &Process, a: &Activity) -> Vec<Diag
                 "documented only",
             )
             .with_note("a GitHub environment's required reviewers proceed on one approval")
-            .with_help("GitLab enforces the quorum through the protected environment's approval rule"),
+            .with_help("on GitLab, a role that is one group enforces the quorum through the approval rule"),
         );
     }
     let members = model.role(process, &approval.role).map_or(0, |r| r.members.len());

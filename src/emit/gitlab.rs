@@ -27,6 +27,7 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         let plan = upstream::Plan::new(process);
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
+            out.extend(quorum_warning(model, process, a));
             if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
                 out.push(errors::cannot_express(
                     "gitlab",
@@ -74,6 +75,29 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// GitLab approval rules name one user or group each and must all be met: "N of a role" is
+/// exact only for a role that is one group, or when N is every member.
+fn quorum_warning(model: &Model, p: &Process, a: &Activity) -> Option<Diagnostic> {
+    let approval = a.approval.as_ref()?;
+    let role = model.role(p, &approval.role)?;
+    let one_group = role.members.len() == 1 && !role.teams().is_empty();
+    if one_group || approval.quorum as usize >= role.members.len() {
+        return None;
+    }
+    let d = Diagnostic::warning(
+        errors::NOT_ENFORCED,
+        format!("{} of `{}` becomes an approval from every member on gitlab", approval.quorum, approval.role),
+        approval.span,
+        "stricter on gitlab",
+    )
+    .with_note("GitLab's approval rules each name one user or group, and all of them must approve")
+    .with_help(format!(
+        "make `{}` a single `team \"group/path\"` to require {} approvals from it",
+        approval.role, approval.quorum
+    ));
+    Some(d)
 }
 
 /// The one `.gitlab-ci.yml`. The model must have passed [`capabilities`].

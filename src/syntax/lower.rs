@@ -599,7 +599,10 @@ mod tests {
         let body = &source[source.find("fn is_keyword").unwrap()..];
         let body = &body[..body.find("\n}\n").unwrap()];
         for name in grammar.lines().filter_map(|l| l.split_whitespace().next()).filter(|w| w.starts_with("kw_")) {
-            assert!(body.contains(&format!("Rule::{name}\n")) || body.contains(&format!("Rule::{name} ")), "is_keyword lacks {name}");
+            assert!(
+                body.contains(&format!("Rule::{name}\n")) || body.contains(&format!("Rule::{name} ")),
+                "is_keyword lacks {name}"
+            );
         }
     }
 }
