@@ -78,7 +78,7 @@ pub struct BuildArgs {
     /// Directory the generated files are written under.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub out_dir: PathBuf,
-    /// Print the generated files to stdout (as one YAML stream) instead of writing them.
+    /// Print the generated files to stdout, each after a `--- # PATH` line, instead of writing them.
     #[arg(long, conflicts_with = "check")]
     pub stdout: bool,
     /// Write nothing; exit 1 and print a unified diff when files on disk differ from the output.

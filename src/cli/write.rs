@@ -26,8 +26,27 @@ fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(parent)?;
     let mut temp = tempfile::Builder::new().prefix(".flowc-").tempfile_in(parent)?;
     temp.write_all(bytes)?;
+    set_mode(temp.as_file(), path)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Temporary files are private (0600); the result gets the mode an ordinary file would:
+/// the old file's mode when replacing one, else 0644 (0755 for a script).
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = match std::fs::metadata(path) {
+        Ok(old) => old.permissions().mode(),
+        Err(_) if path.extension().is_some_and(|x| x == "sh") => 0o755,
+        Err(_) => 0o644,
+    };
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -58,7 +77,8 @@ pub fn drift(dir: &Path, outputs: &[Output]) -> Result<String, String> {
     Ok(out)
 }
 
-/// All outputs as one YAML stream, each document introduced by `---` and its path.
+/// All outputs in one stream, each introduced by a `--- # PATH` line (the CI files form a
+/// valid YAML stream; CODEOWNERS, JSON and shell files are shown as they are).
 pub fn as_stream(outputs: &[Output]) -> String {
     outputs.iter().map(|o| format!("--- # {}\n{}", o.path, o.contents)).collect()
 }
