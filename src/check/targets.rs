@@ -12,7 +12,18 @@ const GITHUB_WORKFLOW: &[&str] = &["name", "run-name", "permissions", "defaults"
 /// Workflow keys flowc generates, with the construct to use instead.
 const GITHUB_WORKFLOW_GENERATED: &[(&str, &str)] = &[("on", "`on`"), ("jobs", "`activity`"), ("env", "`env { }`")];
 /// Keys of a GitHub job that an activity block may set.
-const GITHUB_JOB: &[&str] = &["name", "permissions", "concurrency", "defaults", "outputs"];
+/// (Keys of constructs an activity may leave out are allowed when it does; see `activity_blocks`.)
+const GITHUB_JOB: &[&str] = &[
+    "name",
+    "permissions",
+    "concurrency",
+    "defaults",
+    "outputs",
+    "container",
+    "services",
+    "timeout-minutes",
+    "continue-on-error",
+];
 const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
     ("runs-on", "`runs_on`"),
     ("needs", "`after`"),
@@ -20,11 +31,7 @@ const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
     ("steps", "`step`"),
     ("env", "`env { }`"),
     ("strategy", "`matrix`"),
-    ("container", "`image`"),
-    ("services", "`service`"),
     ("environment", "`environment`"),
-    ("timeout-minutes", "`timeout`"),
-    ("continue-on-error", "`allow_failure`"),
     ("uses", "a `uses` step"),
     ("with", "a `uses` step"),
     ("secrets", "`secret`"),
@@ -53,6 +60,11 @@ const GITLAB_JOB: &[&str] = &[
     "dependencies",
     "identity",
     "dast_configuration",
+    "image",
+    "services",
+    "timeout",
+    "allow_failure",
+    "artifacts",
 ];
 const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("script", "`step`"),
@@ -62,13 +74,8 @@ const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("only", "`when`"),
     ("except", "`when`"),
     ("variables", "`env { }`"),
-    ("image", "`image`"),
-    ("services", "`service`"),
     ("environment", "`environment`"),
-    ("timeout", "`timeout`"),
-    ("allow_failure", "`allow_failure`"),
     ("parallel", "`matrix`"),
-    ("artifacts", "`produces` or `output`"),
     ("trigger", "a separate process"),
 ];
 
@@ -90,14 +97,27 @@ pub fn activity_blocks(
     activity: &model::Activity,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
-    let github_outputs_generated = !activity.outputs.is_empty();
-    let github_generated = |k: &str| (k == "outputs" && github_outputs_generated).then_some("`output`");
+    let a = activity;
+    let github_generated = |k: &str| match k {
+        "outputs" if !a.outputs.is_empty() => Some("`output`"),
+        "container" if a.image.is_some() => Some("`image`"),
+        "services" if !a.services.is_empty() => Some("`service`"),
+        "timeout-minutes" if a.timeout_minutes.is_some() => Some("`timeout`"),
+        "continue-on-error" if !matches!(a.allow_failure, model::AllowFailure::No) => Some("`allow_failure`"),
+        _ => None,
+    };
     let github =
         entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
-    let tags_generated = !matches!(activity.runner, model::Runner::Linux);
     let gitlab_generated = |k: &str| match k {
-        "tags" if tags_generated => Some("`runs_on`"),
-        "retry" if activity.retry.is_some() => Some("`retry`"),
+        "tags" if !matches!(a.runner, model::Runner::Linux) => Some("`runs_on`"),
+        "retry" if a.retry.is_some() => Some("`retry`"),
+        "image" if a.image.is_some() => Some("`image`"),
+        "services" if !a.services.is_empty() => Some("`service`"),
+        "timeout" if a.timeout_minutes.is_some() => Some("`timeout`"),
+        "allow_failure" if a.approval.is_some() || !matches!(a.allow_failure, model::AllowFailure::No) => {
+            Some("`allow_failure` or `approved_by`")
+        }
+        "artifacts" if !a.produces.is_empty() || !a.outputs.is_empty() => Some("`produces` or `output`"),
         _ => None,
     };
     let gitlab =
