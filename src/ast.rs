@@ -22,9 +22,52 @@ pub struct Str {
 /// One parsed `.flow` file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
+    pub imports: Vec<Import>,
+    pub templates: Vec<Template>,
     pub roles: Vec<RoleDecl>,
     pub policies: Vec<Policy>,
     pub processes: Vec<Process>,
+}
+
+/// `import "path" as alias`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    pub path: Str,
+    pub alias: Ident,
+    pub span: Span,
+}
+
+/// `export template NAME(params) { activity statements }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub name: Ident,
+    pub exported: bool,
+    pub params: Vec<Param>,
+    pub stmts: Vec<ActivityStmt>,
+    pub span: Span,
+}
+
+/// `name: type = default`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: ParamType,
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    String,
+    Boolean,
+    Number,
+}
+
+/// `alias.name(arg: value, ...)` after `from`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateCall {
+    pub path: Vec<Ident>,
+    pub args: Vec<(Ident, Value)>,
+    pub span: Span,
 }
 
 /// `policy NAME { for ... require ... message "..." }`
@@ -116,6 +159,8 @@ pub struct EnvEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity {
     pub name: Ident,
+    /// Templates the activity starts from, in order.
+    pub from: Vec<TemplateCall>,
     pub after: Vec<Ident>,
     pub stmts: Vec<ActivityStmt>,
     pub span: Span,

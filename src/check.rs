@@ -13,11 +13,12 @@ mod policy;
 mod process;
 mod roles;
 mod targets;
+mod templates;
 
 use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use indexmap::IndexMap;
 
 /// The source of the standard policies, which `policies NAME` may name without declaring them.
@@ -27,20 +28,28 @@ pub fn standard_policies() -> &'static str {
 
 /// Checks all files of one compilation. Roles belong to the file that declares them;
 /// process names must be unique across all files (they name the generated files and jobs).
-pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
+/// Files loaded only as modules (`sources`) contribute templates, not processes.
+pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut seen: IndexMap<&str, Span> = IndexMap::new();
+    let mut seen: IndexMap<String, Span> = IndexMap::new();
     let mut model = Model::default();
-    for file in files {
+    let aliases = templates::resolve_imports(files, sources, &mut diagnostics);
+    for (index, file) in files.iter().enumerate() {
         let roles = roles::collect(file, &mut diagnostics);
         let policies = policy::collect(file, &mut diagnostics);
         let first_process = model.processes.len();
-        for process in &file.processes {
+        let is_module = sources.files().get(index).is_some_and(|f| f.module);
+        let expanded: Vec<ast::Process> = if is_module {
+            Vec::new()
+        } else {
+            file.processes.iter().map(|p| expand(p, index, files, &aliases, &mut diagnostics)).collect()
+        };
+        for process in &expanded {
             if let Some(first) = seen.get(process.name.name.as_str()) {
                 diagnostics.push(errors::duplicate("process", &process.name.name, process.name.span, *first));
                 continue;
             }
-            seen.insert(&process.name.name, process.name.span);
+            seen.insert(process.name.name.clone(), process.name.span);
             let lowered = process::lower(process, &roles, &mut diagnostics);
             policy::enforce(process, &lowered, &policies, &mut diagnostics);
             model.processes.push(lowered);
@@ -51,6 +60,18 @@ pub fn check(files: &[ast::File]) -> (Model, Vec<Diagnostic>) {
     }
     environments::check_gates(&model, &mut diagnostics);
     (model, diagnostics)
+}
+
+/// The process with every activity's templates expanded.
+fn expand(
+    p: &ast::Process,
+    file: usize,
+    files: &[ast::File],
+    aliases: &templates::Aliases,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ast::Process {
+    let activities = p.activities.iter().map(|a| templates::expand(a, file, files, aliases, diagnostics)).collect();
+    ast::Process { activities, ..p.clone() }
 }
 
 /// Reports each name that appears twice in `names`, pointing at both places.

@@ -13,8 +13,10 @@ pub mod explain;
 pub mod format;
 pub mod lsp;
 pub mod model;
+pub mod modules;
 pub mod pins;
 pub mod source;
+pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
 pub mod views;
@@ -51,7 +53,7 @@ pub fn analyze(sources: &SourceMap, targets: &[Target]) -> Compilation {
         diagnostics.extend(errors);
         files.push(file);
     }
-    let (model, errors) = check::check(&files);
+    let (model, errors) = check::check(&files, sources);
     diagnostics.extend(errors);
     if syntax_ok && !diagnostics.iter().any(Diagnostic::is_error) {
         for target in targets {

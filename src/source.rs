@@ -38,6 +38,9 @@ pub struct SourceFile {
     /// The path as shown to users (relative where possible, `/` separators).
     pub name: String,
     pub text: String,
+    /// Loaded only because another file imports it: its templates are used, its processes
+    /// are not built.
+    pub module: bool,
     line_starts: Vec<usize>,
 }
 
@@ -45,7 +48,7 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile { name: name.into(), text, module: false, line_starts }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -76,6 +79,18 @@ impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.files.push(SourceFile::new(name, text));
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Adds a file loaded only because another imports it (see [`SourceFile::module`]).
+    pub fn add_module(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = self.add(name, text);
+        self.files[id.0 as usize].module = true;
+        id
+    }
+
+    /// The file with this name, if loaded.
+    pub fn find(&self, name: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.name == name).map(|i| FileId(i as u32))
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

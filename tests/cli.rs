@@ -182,7 +182,7 @@ fn bad_input_is_an_error_never_a_panic() {
         ("empty.flow", b"", "no process is defined"),
         ("latin1.flow", b"process caf\xe9 {}", "is not valid UTF-8 (byte 11, line 1)"),
         ("binary.flow", b"\x7fELF\x00\x01", "is a binary file"),
-        ("garbage.flow", b"}}}}", "expected `process`, `roles` or `policy`, found `}`"),
+        ("garbage.flow", b"}}}}", "expected `process`, `roles`, `policy`, `template` or `import`, found `}`"),
         ("deep.flow", deep.as_bytes(), "nested too deeply"),
         ("nots.flow", nots.as_bytes(), "process `p` has no owner"),
     ];
@@ -323,4 +323,27 @@ fn a_lock_file_pins_actions_to_commits() {
         "{}",
         text(&bad.stderr)
     );
+}
+
+#[test]
+fn imports_load_modules_relative_to_the_importer() {
+    let module = "export template test(toolchain: string = \"stable\") {\n  step \"cargo +{{toolchain}} test\"\n}\n";
+    let main =
+        GOOD.replace("roles {", "import \"lib/rust.flow\" as rust\nimport \"lib/missing.flow\" as gone\nroles {");
+    let dir = project(&[("ci/main.flow", main.as_bytes()), ("ci/lib/rust.flow", module.as_bytes())]);
+    let out = flowc(dir.path(), &["check", "ci/main.flow", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error[E0116]: cannot import `ci/lib/missing.flow`: no such file or directory"),
+        "{}",
+        text(&out.stderr)
+    );
+    let fixed = main.replace("import \"lib/missing.flow\" as gone\n", "").replace(
+        "activity test after build { step \"make test\" }",
+        "activity test from rust.test(toolchain: \"beta\") after build {}",
+    );
+    std::fs::write(dir.path().join("ci/main.flow"), fixed).unwrap();
+    let out = flowc(dir.path(), &["build", "ci/main.flow", "--stdout", "--target", "gitlab"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("cargo +beta test"), "{}", text(&out.stdout));
 }

@@ -32,6 +32,9 @@ fn flow_files(dir: &str) -> Vec<PathBuf> {
 fn build(path: &Path) -> (tempfile::TempDir, Vec<Output>, Vec<Process>) {
     let mut sources = SourceMap::new();
     sources.add(path.file_name().unwrap().to_string_lossy(), std::fs::read_to_string(path).unwrap());
+    let dir = path.parent().unwrap().to_path_buf();
+    let mut read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    assert!(flowc::modules::load_imports(&mut sources, &mut read).is_empty());
     let compilation = flowc::compile(&sources, &Target::ALL);
     let errors: Vec<String> =
         compilation.diagnostics.iter().map(|d| flowc::diagnostic::render_human(&sources, d)).collect();

@@ -85,7 +85,7 @@ process hotfix {
 
   activity ship after patch {
     run_by operators
-    environment production
+    environment hotfix
     approved_by releasers
     step "make ship"
   }

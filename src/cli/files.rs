@@ -27,6 +27,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     for file in files {
         read(&file, &mut loaded)?;
     }
+    let mut read_module = |name: &str| std::fs::read_to_string(name).map_err(|e| io_reason(&e));
+    let errors = flowc::modules::load_imports(&mut loaded.sources, &mut read_module);
+    loaded.diagnostics.extend(errors);
     Ok(loaded)
 }
 

@@ -83,7 +83,9 @@ fn quorum_warning(model: &Model, p: &Process, a: &Activity) -> Option<Diagnostic
     let approval = a.approval.as_ref()?;
     let role = model.role(p, &approval.role)?;
     let one_group = role.members.len() == 1 && !role.teams().is_empty();
-    if one_group || approval.quorum as usize >= role.members.len() {
+    // Without run_by, one approval is exact: only approvers may start the manual job.
+    let starting_is_approving = a.run_by.is_none() && approval.quorum <= 1;
+    if one_group || starting_is_approving || approval.quorum as usize >= role.members.len() {
         return None;
     }
     let d = Diagnostic::warning(

@@ -69,7 +69,12 @@ impl Environment {
     /// one team gets one rule asking `quorum` approvals of it (exact); otherwise each member
     /// must approve once, which is exact when the quorum is the number of members and
     /// stricter than the source when it is less ([`Environment::gitlab_quorum_exact`]).
+    /// Without `run_by` and with one approval asked, the approvers are the ones allowed to
+    /// start the manual job, and starting it is the approval: no rule is needed.
     pub fn rules(&self) -> Vec<(&Member, u32)> {
+        if self.run_by.is_empty() && self.quorum <= 1 {
+            return Vec::new();
+        }
         match self.approvers.as_slice() {
             [team @ Member::Team(_)] => vec![(team, self.quorum.max(1))],
             members => members.iter().map(|m| (m, 1)).collect(),
@@ -77,7 +82,8 @@ impl Environment {
     }
 
     pub fn gitlab_quorum_exact(&self) -> bool {
-        matches!(self.approvers.as_slice(), [Member::Team(_)]) || self.quorum as usize == self.approvers.len()
+        (self.run_by.is_empty() && self.quorum <= 1)
+            || matches!(self.approvers.as_slice(), [Member::Team(_)]) || self.quorum as usize == self.approvers.len()
     }
 }
 

@@ -11,7 +11,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of file",
-        file => "`process`, `roles` or `policy`",
+        file => "`process`, `roles`, `policy`, `template` or `import`",
         roles | kw_roles => "`roles`",
         process | kw_process => "`process`",
         role | ident | path | bare_key | key => "a name",
@@ -35,6 +35,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | kw_consumes | output_stmt | kw_output | run_by_stmt | kw_run_by | consulted_stmt | kw_consulted
         | informed_stmt | kw_informed => "an activity statement",
         policy | kw_policy => "`policy`",
+        import_stmt | kw_import => "`import`",
+        kw_as => "`as`",
+        template | kw_template | kw_export => "`template`",
+        param | param_type => "a parameter (`name: string`)",
+        from_clause | kw_from => "`from`",
+        template_call => "a template (`name(...)`)",
+        call_arg => "an argument (`name: value`)",
         policy_for | kw_for => "`for`",
         policy_require | kw_require => "`require`",
         policy_message | kw_message => "`message`",

@@ -28,6 +28,8 @@ pub fn file(file: FileId, root: P) -> (File, Vec<Diagnostic>) {
             Rule::roles => out.roles.extend(pair.into_inner().skip(1).map(|r| lowerer.role(r))),
             Rule::process => out.processes.push(lowerer.process(pair)),
             Rule::policy => out.policies.push(lowerer.policy(pair)),
+            Rule::import_stmt => out.imports.push(lowerer.import(pair)),
+            Rule::template => out.templates.push(lowerer.template(pair)),
             Rule::EOI => {}
             other => presume_unreachable(other),
         }
@@ -95,6 +97,11 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_output
             | Rule::kw_github
             | Rule::kw_gitlab
+            | Rule::kw_import
+            | Rule::kw_as
+            | Rule::kw_export
+            | Rule::kw_template
+            | Rule::kw_from
             | Rule::kw_true
             | Rule::kw_false
             | Rule::kw_null
@@ -195,6 +202,49 @@ impl Lowerer {
         process
     }
 
+    fn import(&mut self, pair: P) -> Import {
+        let span = self.span(&pair);
+        let mut parts = inner(pair);
+        let path = self.string(parts.next().expect("import path"));
+        let alias = self.ident(parts.next().expect("import alias"));
+        Import { path, alias, span }
+    }
+
+    fn template(&mut self, pair: P) -> Template {
+        let span = self.span(&pair);
+        let exported = pair.clone().into_inner().any(|p| p.as_rule() == Rule::kw_export);
+        let mut parts = inner(pair).peekable();
+        let name = self.ident(parts.next().expect("template name"));
+        let mut params = Vec::new();
+        while parts.peek().is_some_and(|p| p.as_rule() == Rule::param) {
+            let mut kv = parts.next().expect("param").into_inner();
+            let name = self.ident(kv.next().expect("param name"));
+            let ty = match kv.next().expect("param type").into_inner().next().expect("type keyword").as_rule() {
+                Rule::kw_boolean => ParamType::Boolean,
+                Rule::kw_number => ParamType::Number,
+                _ => ParamType::String,
+            };
+            let default = kv.next().map(|d| self.literal(d));
+            params.push(Param { name, ty, default });
+        }
+        let stmts = parts.map(|s| self.activity_stmt(s)).collect();
+        Template { name, exported, params, stmts, span }
+    }
+
+    fn template_call(&mut self, pair: P) -> TemplateCall {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let path = self.idents(parts.next().expect("template path").into_inner());
+        let args = parts
+            .map(|arg| {
+                let mut kv = arg.into_inner();
+                let name = self.ident(kv.next().expect("argument name"));
+                (name, self.literal(kv.next().expect("argument value")))
+            })
+            .collect();
+        TemplateCall { path, args, span }
+    }
+
     fn policy(&mut self, pair: P) -> Policy {
         let span = self.span(&pair);
         let mut parts = inner(pair);
@@ -262,12 +312,18 @@ impl Lowerer {
         let span = self.span(&pair);
         let mut parts = inner(pair).peekable();
         let name = self.ident(parts.next().expect("activity name"));
+        let from = match parts.peek().map(|p| p.as_rule()) {
+            Some(Rule::from_clause) => {
+                inner(parts.next().expect("from clause")).map(|c| self.template_call(c)).collect()
+            }
+            _ => Vec::new(),
+        };
         let after = match parts.peek().map(|p| p.as_rule()) {
             Some(Rule::after_clause) => self.idents(inner(parts.next().expect("after clause"))),
             _ => Vec::new(),
         };
         let stmts = parts.map(|s| self.activity_stmt(s)).collect();
-        Activity { name, after, stmts, span }
+        Activity { name, from, after, stmts, span }
     }
 
     fn activity_stmt(&mut self, pair: P) -> ActivityStmt {
