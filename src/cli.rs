@@ -3,6 +3,7 @@
 
 mod files;
 mod fmt;
+mod import;
 mod report;
 mod views;
 mod write;
@@ -41,6 +42,8 @@ pub enum Command {
     Raci(views::RaciArgs),
     /// Format .flow files in the one canonical style (comments are kept as written).
     Fmt(FmtArgs),
+    /// Import a GitHub workflow or .gitlab-ci.yml as a .flow file (or measure the import: --measure DIR).
+    Import(import::ImportArgs),
     /// Run the language server over stdio (for editors).
     Lsp,
     /// Explain a diagnostic code, such as E0301.
@@ -142,6 +145,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Graph(args) => views::graph(args),
         Command::Raci(args) => views::raci(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
         Command::Lsp => flowc::lsp::run(),
         Command::Explain { code } => explain(code),
     }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod explain;
 pub mod format;
+pub mod import;
 pub mod lsp;
 pub mod model;
 pub mod modules;

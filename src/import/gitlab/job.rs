@@ -1,0 +1,278 @@
+//! One GitLab job → one activity.
+
+use super::super::flow::{string, Activity, Step, Stmt};
+use super::super::yaml::Node;
+use super::super::FallbackKind;
+use super::Ctx;
+
+/// Job keys an activity-level `gitlab { }` block may hold (mirrors `check::targets`; the
+/// last five only when the activity does not use the construct).
+const JOB_BLOCK_KEYS: &[&str] = &[
+    "tags",
+    "cache",
+    "before_script",
+    "after_script",
+    "interruptible",
+    "resource_group",
+    "coverage",
+    "id_tokens",
+    "hooks",
+    "stage",
+    "extends",
+    "retry",
+    "inherit",
+    "release",
+    "pages",
+    "dependencies",
+    "identity",
+    "dast_configuration",
+    "image",
+    "services",
+    "timeout",
+    "allow_failure",
+    "artifacts",
+];
+
+pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
+    let place = format!("job `{job}`");
+    let name = ctx.activity(job).unwrap_or(job).to_string();
+    let mut a = Activity { name: name.clone(), ..Activity::default() };
+    let before = ctx.report.fallbacks.len();
+    let (mut head, mut notes, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+    if name != job {
+        notes.push(ctx.drop("job name", &place, &format!("not a flowc name; the activity is `{name}`"), None));
+    }
+    for (key, value) in body.entries() {
+        match key.as_str() {
+            "script" => steps = script(value, &place, ctx, &mut notes),
+            "needs" => a.after = needs(value, &place, ctx, &mut notes),
+            "variables" => {
+                let vars = super::variables(value, "job `variables`", &place, ctx, &mut notes);
+                if !vars.is_empty() {
+                    head.push(Stmt::Env(vars));
+                }
+            }
+            "image" => match value.as_str().or_else(|| one_key(value, "name")) {
+                Some(image) => head.push(Stmt::Line(format!("image {}", string(image)))),
+                None => block(&mut a, key, value, &place, ctx),
+            },
+            "tags" => match value.items() {
+                [Node::Str(tag)] => head.push(Stmt::Line(runner(tag))),
+                _ => block(&mut a, key, value, &place, ctx),
+            },
+            "timeout" => match value.scalar_text().and_then(|t| minutes(&t)) {
+                Some(m) if (1..=8640).contains(&m) => head.push(Stmt::Line(format!("timeout {m}m"))),
+                _ => block(&mut a, key, value, &place, ctx),
+            },
+            "allow_failure" => match value {
+                Node::Bool(true) => head.push(Stmt::Line("allow_failure".into())),
+                Node::Bool(false) => {}
+                _ => block(&mut a, key, value, &place, ctx),
+            },
+            "retry" => match value {
+                Node::Int(n @ 1..=2) => head.push(Stmt::Line(format!("retry {n}"))),
+                _ => block(&mut a, key, value, &place, ctx),
+            },
+            "services" => match services(value) {
+                Some(list) => head.extend(list),
+                None => block(&mut a, key, value, &place, ctx),
+            },
+            "environment" => {
+                let (env_name, url) = match value {
+                    Node::Map(_) => {
+                        (value.get("name").and_then(Node::scalar_text), value.get("url").and_then(Node::scalar_text))
+                    }
+                    other => (other.scalar_text(), None),
+                };
+                let extra = value.entries().iter().any(|(k, _)| k != "name" && k != "url");
+                match env_name {
+                    Some(n) if !extra && !n.is_empty() => {
+                        let n = if super::super::is_ident(&n) { n } else { string(&n) };
+                        let url = url.map(|u| format!(" url {}", string(&u))).unwrap_or_default();
+                        head.push(Stmt::Line(format!("environment {n}{url}")));
+                    }
+                    _ => notes.push(ctx.drop(
+                        "job `environment` settings",
+                        &place,
+                        "flowc writes a name and url only",
+                        Some(value),
+                    )),
+                }
+            }
+            k if JOB_BLOCK_KEYS.contains(&k) => block(&mut a, key, value, &place, ctx),
+            k => notes.push(ctx.drop(&format!("job `{k}`"), &place, reason(k), Some(value))),
+        }
+    }
+    if body.get("needs").is_none() {
+        let reason = "flowc writes `needs:` for every job, so stage order becomes `needs: []`";
+        notes.push(ctx.drop("job without `needs:`", &place, reason, None));
+    }
+    if steps.is_empty() {
+        steps.push(Stmt::Step {
+            only: None,
+            kind: Step::Run(format!("echo 'flowc import: job {job} has no script flowc can express' >&2\nexit 1\n")),
+        });
+    }
+    a.stmts = head;
+    a.stmts.extend(notes.into_iter().map(Stmt::Comment));
+    a.stmts.extend(steps);
+    ctx.report.jobs += 1;
+    if a.gitlab.is_empty() && !ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped) {
+        ctx.report.jobs_plain += 1;
+    }
+    a
+}
+
+fn reason(key: &str) -> &'static str {
+    match key {
+        "rules" | "only" | "except" | "when" => "conditions are written from `when`, which cannot state GitLab rules",
+        "parallel" => "flowc expands a matrix into jobs of its own",
+        "trigger" => "flowc has no downstream pipelines",
+        _ => "no construct or target block",
+    }
+}
+
+fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx) {
+    a.gitlab.push((key.to_string(), value.clone()));
+    ctx.fallback(FallbackKind::TargetBlock, &format!("job `{key}`"), place, "passed through `gitlab { }`");
+}
+
+fn one_key<'a>(value: &'a Node, key: &str) -> Option<&'a str> {
+    match value.entries() {
+        [(k, v)] if k == key => v.as_str(),
+        _ => None,
+    }
+}
+
+fn runner(tag: &str) -> String {
+    match tag {
+        "saas-macos-medium-m1" => "runs_on macos".into(),
+        "saas-windows-medium-amd64" => "runs_on windows".into(),
+        other => format!("runs_on {}", string(other)),
+    }
+}
+
+/// `1h 30m`, `90 minutes`, `2h`, `3600` (seconds) as whole minutes.
+pub fn minutes(text: &str) -> Option<u32> {
+    let text = text.trim().to_ascii_lowercase();
+    if let Ok(seconds) = text.parse::<u32>() {
+        return (seconds % 60 == 0).then_some(seconds / 60);
+    }
+    let mut total = 0u32;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut unit = String::from(c);
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let n: u32 = number.parse().ok()?;
+        number.clear();
+        total += match unit.as_str() {
+            "h" | "hr" | "hrs" | "hour" | "hours" => n * 60,
+            "m" | "min" | "mins" | "minute" | "minutes" => n,
+            "s" | "sec" | "secs" | "second" | "seconds" if n % 60 == 0 => n / 60,
+            "d" | "day" | "days" => n * 1440,
+            _ => return None,
+        };
+    }
+    number.is_empty().then_some(total)
+}
+
+fn script(value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) -> Vec<Stmt> {
+    let lines: Vec<Node> = match value {
+        Node::Seq(items) => flatten(items),
+        other => vec![other.clone()],
+    };
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        ctx.report.steps += 1;
+        match line.scalar_text().filter(|t| !t.trim().is_empty() && !matches!(line, Node::Null)) {
+            Some(text) => {
+                ctx.report.steps_plain += 1;
+                out.push(Stmt::Step { only: None, kind: Step::Run(text) });
+            }
+            None => notes.push(ctx.drop(
+                "script line",
+                &format!("{place}, line {}", i + 1),
+                "empty or not text",
+                Some(line),
+            )),
+        }
+    }
+    out
+}
+
+fn flatten(items: &[Node]) -> Vec<Node> {
+    items
+        .iter()
+        .flat_map(|i| match i {
+            Node::Seq(inner) => flatten(inner),
+            other => vec![other.clone()],
+        })
+        .collect()
+}
+
+fn needs(value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for need in value.items() {
+        let (job, artifacts, extra) = match need {
+            Node::Str(s) => (Some(s.clone()), true, false),
+            Node::Map(entries) => (
+                need.get("job").and_then(Node::scalar_text),
+                need.get("artifacts") != Some(&Node::Bool(false)),
+                entries.iter().any(|(k, v)| {
+                    !matches!(k.as_str(), "job" | "artifacts") && !(k == "optional" && *v == Node::Bool(false))
+                }),
+            ),
+            _ => (None, true, true),
+        };
+        match job.as_deref().and_then(|j| ctx.activity(j)).map(String::from) {
+            Some(activity) => {
+                if artifacts || extra {
+                    let reason = "flowc downloads artifacts only from activities it `consumes` from";
+                    notes.push(ctx.drop("`needs:` with artifacts or options", place, reason, Some(need)));
+                }
+                out.push(activity);
+            }
+            None => notes.push(ctx.drop("`needs:` entry", place, "not a job of this file", Some(need))),
+        }
+    }
+    out
+}
+
+/// `services:` as `service` statements when each is an image (with an alias flowc can name).
+fn services(value: &Node) -> Option<Vec<Stmt>> {
+    let mut out = Vec::new();
+    for item in value.items() {
+        let (image, alias) = match item {
+            Node::Str(s) => (s.clone(), None),
+            Node::Map(entries) if entries.iter().all(|(k, _)| k == "name" || k == "alias") => {
+                (item.get("name")?.as_str()?.to_string(), item.get("alias").and_then(Node::as_str).map(String::from))
+            }
+            _ => return None,
+        };
+        let alias = match alias {
+            Some(a) => a,
+            None if !image.contains('/') => image.split(':').next()?.to_string(),
+            None => return None,
+        };
+        if !super::super::is_ident(&alias) {
+            return None;
+        }
+        out.push(Stmt::Service { name: alias, image, env: Vec::new() });
+    }
+    (!out.is_empty()).then_some(out)
+}
