@@ -18,6 +18,7 @@ mod flow;
 mod github;
 mod gitlab;
 pub mod measure;
+pub mod probe;
 pub mod yaml;
 
 use yaml::{Node, Schema};

@@ -285,7 +285,11 @@ fn triple(s: &str, indent: usize) -> Option<String> {
     if !ends_with_newline && !unindented {
         return None;
     }
-    let quotes_all = body.contains("\"\"") || (!ends_with_newline && body.ends_with('"'));
+    // The grammar ends the block at the first `"""`, escaped or not.
+    if !ends_with_newline && body.ends_with('"') {
+        return None;
+    }
+    let quotes_all = body.contains("\"\"");
     let pad = " ".repeat(indent + 2);
     let mut out = String::from("\"\"\"\n");
     for (i, line) in lines.iter().enumerate() {
@@ -315,7 +319,8 @@ mod tests {
 
     fn decoded(literal: &str) -> String {
         let text = format!("process p {{ activity a {{ step {literal} }} }}");
-        let (file, _) = crate::syntax::parse(crate::source::FileId(0), &text);
+        let (file, errors) = crate::syntax::parse(crate::source::FileId(0), &text);
+        assert!(errors.is_empty(), "{literal}: {errors:?}");
         match &file.processes[0].activities[0].stmts[0] {
             crate::ast::ActivityStmt::Step(step) => match &step.kind {
                 crate::ast::StepKind::Run(s) => s.value.clone(),

@@ -12,8 +12,8 @@ use super::flow::{Flow, Value};
 use super::yaml::Node;
 use super::{is_env_name, Fallback, FallbackKind, Report};
 
-/// Workflow keys a process-level `github { }` block may hold (mirrors `check::targets`).
-const WORKFLOW_BLOCK_KEYS: &[&str] = &["name", "run-name", "permissions", "defaults", "concurrency"];
+use super::probe::{accepts, Level};
+use crate::ast::Target;
 
 /// What the importer of one workflow accumulates.
 pub(super) struct Ctx {
@@ -26,6 +26,27 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
+    /// `key: value` into a `github { }` block at `level` when the checker accepts it there
+    /// (a target-block fallback), else dropped: `None`, or the comment marking the drop.
+    pub fn keep(
+        &mut self,
+        block: &mut Vec<(String, Node)>,
+        level: Level,
+        key: &str,
+        value: &Node,
+        place: &str,
+        reason: &str,
+    ) -> Option<String> {
+        let what = if level == Level::Process { "workflow" } else { "job" };
+        if accepts(Target::Github, level, key) {
+            block.push((key.to_string(), value.clone()));
+            self.fallback(FallbackKind::TargetBlock, &format!("{what} `{key}`"), place, reason);
+            None
+        } else {
+            Some(self.drop(&format!("{what} `{key}`"), place, reason, Some(value)))
+        }
+    }
+
     pub fn fallback(&mut self, kind: FallbackKind, feature: &str, place: &str, reason: &str) {
         self.report.fallbacks.push(Fallback {
             kind,
@@ -63,9 +84,23 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report) {
     let place = "workflow";
     for (key, value) in doc.entries() {
         match key.as_str() {
-            "on" => flow.triggers = triggers(value, &mut ctx, &mut flow.notes),
+            "on" | "env" => {
+                let (before, mut notes) = (ctx.report.fallbacks.len(), Vec::new());
+                let (triggers, vars) = match key.as_str() {
+                    "on" => (triggers(value, &mut ctx, &mut notes), Vec::new()),
+                    _ => (Vec::new(), env(value, "workflow `env`", place, &mut ctx, &mut notes)),
+                };
+                let lossy = ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped);
+                if lossy && accepts(Target::Github, Level::Process, key) {
+                    ctx.report.fallbacks.truncate(before);
+                    ctx.keep(&mut flow.github, Level::Process, key, value, place, "not expressible with the construct");
+                } else {
+                    flow.triggers.extend(triggers);
+                    flow.env.extend(vars);
+                    flow.notes.extend(notes);
+                }
+            }
             "jobs" | "permissions" => {}
-            "env" => flow.env = env(value, "workflow `env`", place, &mut ctx, &mut flow.notes),
             "name" if value.as_str() == Some(process) => {}
             "defaults" => {
                 ctx.defaults_run = value.get("run").cloned();
@@ -74,13 +109,9 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report) {
                     ctx.fallback(FallbackKind::TargetBlock, "workflow `defaults`", place, "no construct");
                 }
             }
-            k if WORKFLOW_BLOCK_KEYS.contains(&k) => {
-                flow.github.push((key.clone(), value.clone()));
-                ctx.fallback(FallbackKind::TargetBlock, &format!("workflow `{k}`"), place, "no construct");
-            }
             k => {
-                let note = ctx.drop(&format!("workflow `{k}`"), place, "no construct or target block", Some(value));
-                flow.notes.push(note);
+                let note = ctx.keep(&mut flow.github, Level::Process, k, value, place, "no construct");
+                flow.notes.extend(note);
             }
         }
     }
@@ -126,8 +157,9 @@ pub(super) fn env(
         return out;
     }
     for (name, v) in value.entries() {
+        // GitHub reads a null value as the empty string.
         match v.scalar_text() {
-            Some(text) if is_env_name(name) && !matches!(v, Node::Null) => out.push((name.clone(), Value::Str(text))),
+            Some(text) if is_env_name(name) => out.push((name.clone(), Value::Str(text))),
             _ => notes.push(ctx.drop(
                 &format!("{what} entry `{name}`"),
                 place,

@@ -28,9 +28,8 @@ pub const GLOBAL_KEYS: &[&str] = &[
     "pages:deploy",
 ];
 
-/// Global keys a process-level `gitlab { }` block may hold (mirrors `check::targets`).
-const GLOBAL_BLOCK_KEYS: &[&str] =
-    &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
+use super::probe::{accepts, Level};
+use crate::ast::Target;
 
 pub(super) struct Ctx {
     pub report: Report,
@@ -42,6 +41,27 @@ impl Ctx {
     pub fn fallback(&mut self, kind: FallbackKind, feature: &str, place: &str, reason: &str) {
         let f = Fallback { kind, feature: feature.into(), place: place.into(), reason: reason.into() };
         self.report.fallbacks.push(f);
+    }
+
+    /// `key: value` into a `gitlab { }` block at `level` when the checker accepts it there,
+    /// else dropped: `None`, or the comment marking the drop.
+    pub fn keep(
+        &mut self,
+        block: &mut Vec<(String, Node)>,
+        level: Level,
+        key: &str,
+        value: &Node,
+        place: &str,
+        reason: &str,
+    ) -> Option<String> {
+        let what = if level == Level::Process { "global" } else { "job" };
+        if accepts(Target::Gitlab, level, key) {
+            block.push((key.to_string(), value.clone()));
+            self.fallback(FallbackKind::TargetBlock, &format!("{what} `{key}`"), place, reason);
+            None
+        } else {
+            Some(self.drop(&format!("{what} `{key}`"), place, reason, Some(value)))
+        }
     }
 
     pub fn drop(&mut self, feature: &str, place: &str, reason: &str, value: Option<&Node>) -> String {
@@ -99,14 +119,21 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
     for (key, value) in doc.entries() {
         match key.as_str() {
             k if jobs.contains(key) || k.starts_with('.') => {}
-            "variables" => flow.env = variables(value, "global `variables`", place, &mut ctx, &mut flow.notes),
-            k if GLOBAL_BLOCK_KEYS.contains(&k) => {
-                flow.gitlab.push((key.clone(), value.clone()));
-                ctx.fallback(FallbackKind::TargetBlock, &format!("global `{k}`"), place, "passed through `gitlab { }`");
+            "variables" => {
+                let (before, mut notes) = (ctx.report.fallbacks.len(), Vec::new());
+                let vars = variables(value, "global `variables`", place, &mut ctx, &mut notes);
+                let lossy = ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped);
+                if lossy && accepts(Target::Gitlab, Level::Process, key) {
+                    ctx.report.fallbacks.truncate(before);
+                    ctx.keep(&mut flow.gitlab, Level::Process, key, value, place, "not expressible with `env`");
+                } else {
+                    flow.env = vars;
+                    flow.notes.extend(notes);
+                }
             }
             k => {
-                let note = ctx.drop(&format!("global `{k}`"), place, "no construct or target block", Some(value));
-                flow.notes.push(note);
+                let note = ctx.keep(&mut flow.gitlab, Level::Process, k, value, place, "no construct");
+                flow.notes.extend(note);
             }
         }
     }

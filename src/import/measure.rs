@@ -226,8 +226,11 @@ pub fn render(results: &[FileResult], verbose: bool) -> String {
             causes.len()
         ));
         if verbose {
-            for c in &causes {
+            for c in causes.iter().filter(|c| !c.starts_with("differs: ")) {
                 out.push_str(&format!("    {c}\n"));
+            }
+            for d in &r.differences {
+                out.push_str(&format!("    differs: {d}\n"));
             }
             for e in &r.cross_errors {
                 out.push_str(&format!("    gitlab build: {e}\n"));

@@ -6,19 +6,7 @@ use super::super::yaml::Node;
 use super::super::{is_ident, FallbackKind};
 use super::{short, steps, Ctx};
 
-/// Job keys an activity-level `github { }` block may hold (mirrors `check::targets`; the
-/// last four only when the activity does not use the construct).
-const JOB_BLOCK_KEYS: &[&str] = &[
-    "name",
-    "permissions",
-    "concurrency",
-    "defaults",
-    "outputs",
-    "container",
-    "services",
-    "timeout-minutes",
-    "continue-on-error",
-];
+use super::super::probe::Level;
 
 pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &mut Ctx) -> Activity {
     let place = format!("job `{id}`");
@@ -33,31 +21,31 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     let axes = matrix_axes(job);
     let mut matrix_imported = false;
     if let Some(strategy) = job.get("strategy") {
-        matrix_imported = matrix(strategy, &place, ctx, &mut head, &mut notes);
+        matrix_imported = matrix(strategy, &mut a, &place, ctx, &mut head, &mut notes);
     }
     for (key, value) in job.entries() {
         match key.as_str() {
             "needs" => a.after = strings(value),
-            "runs-on" => runs_on(value, &axes, matrix_imported, &place, ctx, &mut head, &mut notes),
+            "runs-on" => runs_on(value, &mut a, &axes, matrix_imported, &place, ctx, &mut head, &mut notes),
             "if" => {
-                let parsed = expr::parse(
-                    expr::wrapped(&value.scalar_text().unwrap_or_default())
-                        .unwrap_or(&value.scalar_text().unwrap_or_default()),
-                );
+                let text = value.scalar_text().unwrap_or_default();
+                let parsed = expr::parse(expr::wrapped(&text).unwrap_or(&text));
                 match parsed.ok().and_then(|e| expr::to_flowc(&e, &ctx.bool_inputs, &[])) {
                     Some(condition) => head.push(Stmt::Line(format!("when {condition}"))),
-                    None => notes.push(ctx.drop(
-                        "job `if`",
+                    None => notes.extend(keep(
+                        &mut a,
+                        key,
+                        value,
                         &place,
+                        ctx,
                         "not a condition flowc writes back the same",
-                        Some(value),
                     )),
                 }
             }
             "environment" => environment(value, &place, ctx, &mut head, &mut notes),
             "timeout-minutes" => match value {
                 Node::Int(n) if (1..=8640).contains(n) => head.push(Stmt::Line(format!("timeout {n}m"))),
-                _ => block(&mut a, key, value, &place, ctx),
+                _ => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "continue-on-error" => match value {
                 Node::Bool(true) => head.push(Stmt::Line("allow_failure".into())),
@@ -70,17 +58,17 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
                         .and_then(|e| expr::to_flowc(&e, &[], &axes));
                     match translated {
                         Some(c) => head.push(Stmt::Line(format!("allow_failure when {c}"))),
-                        None => block(&mut a, key, value, &place, ctx),
+                        None => block(&mut a, key, value, &place, ctx, &mut notes),
                     }
                 }
             },
             "container" => match container_image(value) {
                 Some(image) => head.push(Stmt::Line(format!("image {}", super::super::flow::string(&image)))),
-                None => block(&mut a, key, value, &place, ctx),
+                None => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "services" => match services(value) {
                 Some(list) => tail.extend(list),
-                None => block(&mut a, key, value, &place, ctx),
+                None => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "env" => {
                 let (vars, secrets) = job_env(value, &place, ctx, &mut notes);
@@ -96,8 +84,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
                 let what = format!("job `{key}` (a reusable workflow call)");
                 notes.push(ctx.drop(&what, &place, "flowc has no reusable-workflow jobs", Some(value)));
             }
-            k if JOB_BLOCK_KEYS.contains(&k) => block(&mut a, key, value, &place, ctx),
-            k => notes.push(ctx.drop(&format!("job `{k}`"), &place, "no construct or target block", Some(value))),
+            k => notes.extend(keep(&mut a, k, value, &place, ctx, "no construct")),
         }
     }
     let mut body = steps::import(job.get("steps"), &place, ctx);
@@ -122,9 +109,12 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     a
 }
 
-fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx) {
-    a.github.push((key.to_string(), value.clone()));
-    ctx.fallback(FallbackKind::TargetBlock, &format!("job `{key}`"), place, "passed through `github { }`");
+fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) {
+    notes.extend(keep(a, key, value, place, ctx, "not expressible with the construct"));
+}
+
+fn keep(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx, reason: &str) -> Option<String> {
+    ctx.keep(&mut a.github, Level::Activity, key, value, place, reason)
 }
 
 fn strings(value: &Node) -> Vec<String> {
@@ -145,26 +135,32 @@ fn matrix_axes(job: &Node) -> Vec<String> {
         .collect()
 }
 
-/// `strategy:` as `matrix { }`; true when the matrix was imported.
-fn matrix(strategy: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, notes: &mut Vec<String>) -> bool {
-    let Some(m) = strategy.get("matrix") else {
-        notes.push(ctx.drop("job `strategy` without `matrix`", place, "no construct", Some(strategy)));
-        return false;
-    };
+/// `strategy:` as `matrix { }` (true), else in a block or dropped (false).
+fn matrix(
+    strategy: &Node,
+    a: &mut Activity,
+    place: &str,
+    ctx: &mut Ctx,
+    out: &mut Vec<Stmt>,
+    notes: &mut Vec<String>,
+) -> bool {
+    let mut problems: Vec<(String, String, Option<Node>)> = Vec::new();
+    let m = strategy.get("matrix").cloned().unwrap_or(Node::Null);
     for (key, value) in strategy.entries() {
         match (key.as_str(), value) {
             ("matrix", _) | ("fail-fast", Node::Bool(false)) => {}
-            ("fail-fast", _) => {
-                notes.push(ctx.drop("matrix `fail-fast`", place, "flowc writes `fail-fast: false`", Some(value)))
-            }
-            (k, _) => notes.push(ctx.drop(&format!("`strategy` key `{k}`"), place, "no construct", Some(value))),
+            ("fail-fast", _) => problems.push((
+                "matrix `fail-fast`".into(),
+                "flowc writes `fail-fast: false`".into(),
+                Some(value.clone()),
+            )),
+            (k, _) => problems.push((format!("`strategy` key `{k}`"), "no construct".into(), Some(value.clone()))),
         }
     }
     if strategy.get("fail-fast").is_none() {
-        notes.push(ctx.drop(
-            "matrix without `fail-fast: false`",
-            place,
-            "flowc writes `fail-fast: false`; GitHub's default is true",
+        problems.push((
+            "matrix without `fail-fast: false`".into(),
+            "flowc writes `fail-fast: false`; GitHub's default is true".into(),
             None,
         ));
     }
@@ -197,11 +193,23 @@ fn matrix(strategy: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, note
         }
     }
     ok &= !axes.is_empty();
+    if !ok {
+        let reason = "flowc axes are lists of values; an `include` names every axis and nothing else";
+        problems.push(("job matrix".into(), reason.into(), Some(m.clone())));
+    }
+    if problems.is_empty() {
+        out.push(Stmt::Matrix { axes, include, exclude });
+        return true;
+    }
+    if super::super::probe::accepts(crate::ast::Target::Github, Level::Activity, "strategy") {
+        notes.extend(keep(a, "strategy", strategy, place, ctx, &problems[0].1));
+        return false;
+    }
+    for (feature, reason, value) in &problems {
+        notes.push(ctx.drop(feature, place, reason, value.as_ref()));
+    }
     if ok {
         out.push(Stmt::Matrix { axes, include, exclude });
-    } else {
-        let reason = "flowc axes are lists of values; an `include` names every axis and nothing else";
-        notes.push(ctx.drop("job matrix", place, reason, Some(m)));
     }
     ok
 }
@@ -212,6 +220,7 @@ fn is_expr(v: &Node) -> bool {
 
 fn runs_on(
     value: &Node,
+    a: &mut Activity,
     axes: &[String],
     matrix: bool,
     place: &str,
@@ -224,7 +233,7 @@ fn runs_on(
         other => other.as_str(),
     };
     let Some(label) = label else {
-        notes.push(ctx.drop("job `runs-on` list or group", place, "flowc runs on one label", Some(value)));
+        notes.extend(ctx.keep(&mut a.github, Level::Activity, "runs-on", value, place, "flowc runs on one label"));
         return;
     };
     let axis = expr::wrapped(label)

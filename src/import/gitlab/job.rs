@@ -5,33 +5,7 @@ use super::super::yaml::Node;
 use super::super::FallbackKind;
 use super::Ctx;
 
-/// Job keys an activity-level `gitlab { }` block may hold (mirrors `check::targets`; the
-/// last five only when the activity does not use the construct).
-const JOB_BLOCK_KEYS: &[&str] = &[
-    "tags",
-    "cache",
-    "before_script",
-    "after_script",
-    "interruptible",
-    "resource_group",
-    "coverage",
-    "id_tokens",
-    "hooks",
-    "stage",
-    "extends",
-    "retry",
-    "inherit",
-    "release",
-    "pages",
-    "dependencies",
-    "identity",
-    "dast_configuration",
-    "image",
-    "services",
-    "timeout",
-    "allow_failure",
-    "artifacts",
-];
+use super::super::probe::Level;
 
 pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
     let place = format!("job `{job}`");
@@ -45,37 +19,48 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
     for (key, value) in body.entries() {
         match key.as_str() {
             "script" => steps = script(value, &place, ctx, &mut notes),
-            "needs" => a.after = needs(value, &place, ctx, &mut notes),
-            "variables" => {
-                let vars = super::variables(value, "job `variables`", &place, ctx, &mut notes);
-                if !vars.is_empty() {
-                    head.push(Stmt::Env(vars));
+            "needs" | "variables" => {
+                let (before, mut lost) = (ctx.report.fallbacks.len(), Vec::new());
+                let (after, vars) = match key.as_str() {
+                    "needs" => (needs(value, &place, ctx, &mut lost), Vec::new()),
+                    _ => (Vec::new(), super::variables(value, "job `variables`", &place, ctx, &mut lost)),
+                };
+                let lossy = ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped);
+                if lossy && super::super::probe::accepts(crate::ast::Target::Gitlab, Level::Activity, key) {
+                    ctx.report.fallbacks.truncate(before);
+                    block(&mut a, key, value, &place, ctx, &mut notes);
+                } else {
+                    a.after.extend(after);
+                    if !vars.is_empty() {
+                        head.push(Stmt::Env(vars));
+                    }
+                    notes.extend(lost);
                 }
             }
             "image" => match value.as_str().or_else(|| one_key(value, "name")) {
                 Some(image) => head.push(Stmt::Line(format!("image {}", string(image)))),
-                None => block(&mut a, key, value, &place, ctx),
+                None => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "tags" => match value.items() {
                 [Node::Str(tag)] => head.push(Stmt::Line(runner(tag))),
-                _ => block(&mut a, key, value, &place, ctx),
+                _ => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "timeout" => match value.scalar_text().and_then(|t| minutes(&t)) {
                 Some(m) if (1..=8640).contains(&m) => head.push(Stmt::Line(format!("timeout {m}m"))),
-                _ => block(&mut a, key, value, &place, ctx),
+                _ => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "allow_failure" => match value {
                 Node::Bool(true) => head.push(Stmt::Line("allow_failure".into())),
                 Node::Bool(false) => {}
-                _ => block(&mut a, key, value, &place, ctx),
+                _ => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "retry" => match value {
                 Node::Int(n @ 1..=2) => head.push(Stmt::Line(format!("retry {n}"))),
-                _ => block(&mut a, key, value, &place, ctx),
+                _ => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "services" => match services(value) {
                 Some(list) => head.extend(list),
-                None => block(&mut a, key, value, &place, ctx),
+                None => block(&mut a, key, value, &place, ctx, &mut notes),
             },
             "environment" => {
                 let (env_name, url) = match value {
@@ -99,8 +84,7 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
                     )),
                 }
             }
-            k if JOB_BLOCK_KEYS.contains(&k) => block(&mut a, key, value, &place, ctx),
-            k => notes.push(ctx.drop(&format!("job `{k}`"), &place, reason(k), Some(value))),
+            k => notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, k, value, &place, reason(k))),
         }
     }
     if body.get("needs").is_none() {
@@ -128,13 +112,12 @@ fn reason(key: &str) -> &'static str {
         "rules" | "only" | "except" | "when" => "conditions are written from `when`, which cannot state GitLab rules",
         "parallel" => "flowc expands a matrix into jobs of its own",
         "trigger" => "flowc has no downstream pipelines",
-        _ => "no construct or target block",
+        _ => "no construct",
     }
 }
 
-fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx) {
-    a.gitlab.push((key.to_string(), value.clone()));
-    ctx.fallback(FallbackKind::TargetBlock, &format!("job `{key}`"), place, "passed through `gitlab { }`");
+fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) {
+    notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, key, value, place, "not expressible with the construct"));
 }
 
 fn one_key<'a>(value: &'a Node, key: &str) -> Option<&'a str> {

@@ -1,0 +1,60 @@
+//! Which keys the checker lets a target block hold, asked of the checker itself: a tiny
+//! process with the key in a `github { }` / `gitlab { }` block is analysed, and the key is
+//! accepted when no diagnostic refuses it. So the import follows the checker's allowlist
+//! (and every change to it) without a copy. Answers are cached per key.
+
+use crate::ast::Target;
+use crate::source::SourceMap;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+/// Where a block stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// A process block: workflow keys (GitHub), global keys (GitLab).
+    Process,
+    /// An activity block without the constructs that generate the key: job keys.
+    Activity,
+}
+
+/// True when a `target { key: ... }` block at `level` is accepted by the checker.
+pub fn accepts(target: Target, level: Level, key: &str) -> bool {
+    static CACHE: OnceLock<Mutex<HashMap<(Target, Level, String), bool>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(answer) = cache.lock().ok().and_then(|c| c.get(&(target, level, key.to_string())).copied()) {
+        return answer;
+    }
+    let answer = ask(target, level, key);
+    if let Ok(mut c) = cache.lock() {
+        c.insert((target, level, key.to_string()), answer);
+    }
+    answer
+}
+
+fn ask(target: Target, level: Level, key: &str) -> bool {
+    let block = format!("{} {{ {}: \"x\" }}", target.name(), super::flow::key(key));
+    let (process_block, activity_block) = match level {
+        Level::Process => (block, String::new()),
+        Level::Activity => (String::new(), block),
+    };
+    let text = format!(
+        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on push\n  activity a {{\n    step \"true\"\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
+    );
+    let mut sources = SourceMap::new();
+    sources.add("probe.flow", text);
+    let analysis = crate::analyze(&sources, &[target]);
+    !analysis.diagnostics.iter().any(|d| matches!(d.code, "E0001" | "E0201" | "E0602" | "E0603"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_the_checker() {
+        assert!(accepts(Target::Github, Level::Activity, "concurrency"));
+        assert!(!accepts(Target::Github, Level::Activity, "steps"));
+        assert!(accepts(Target::Gitlab, Level::Process, "stages"));
+        assert!(!accepts(Target::Gitlab, Level::Process, "workflow"));
+    }
+}
