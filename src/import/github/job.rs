@@ -87,7 +87,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             k => notes.extend(keep(&mut a, k, value, &place, ctx, "no construct")),
         }
     }
-    let mut body = steps::import(job.get("steps"), &place, ctx);
+    let mut body = steps::import(job.get("steps"), job.get("defaults").and_then(|d| d.get("run")), &place, ctx);
     if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
         body.push(Stmt::Step {
             only: None,

@@ -11,10 +11,13 @@ use super::Ctx;
 
 const CHECKOUT: &str = "actions/checkout@v5";
 
-pub fn import(steps: Option<&Node>, place: &str, ctx: &mut Ctx) -> Vec<Stmt> {
+/// `job_defaults` is the job's `defaults: run:`, which wins over the workflow's per key.
+pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ctx: &mut Ctx) -> Vec<Stmt> {
     let mut out = Vec::new();
-    let default_shell = ctx.defaults_run.as_ref().and_then(|d| d.get("shell")).cloned();
-    let default_dir = ctx.defaults_run.as_ref().and_then(|d| d.get("working-directory")).cloned();
+    let default = |key: &str| {
+        job_defaults.and_then(|d| d.get(key)).or_else(|| ctx.defaults_run.as_ref().and_then(|d| d.get(key))).cloned()
+    };
+    let (default_shell, default_dir) = (default("shell"), default("working-directory"));
     for (i, step) in steps.map(Node::items).unwrap_or_default().iter().enumerate() {
         let place = format!("{place}, step {}", i + 1);
         let before = ctx.report.fallbacks.len();
