@@ -82,7 +82,14 @@ impl Diagnostic {
 
     /// Adds `help: did you mean `x`?` when a close candidate exists.
     pub fn with_suggestion<'a>(self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        match crate::suggest::closest(name, candidates) {
+        // Only candidates within `suggest::closest`'s distance limit of `name`'s length can
+        // be suggested (an edit distance is at least the difference in length); skipping the
+        // others up front keeps thousands of unknown names among thousands of candidates
+        // from costing millions of edit distances. The suggestion itself does not change.
+        let length = name.chars().count();
+        let limit = (length / 3).max(1);
+        let near = candidates.into_iter().filter(|c| c.chars().count().abs_diff(length) <= limit);
+        match crate::suggest::closest(name, near) {
             Some(best) => self.with_help(format!("did you mean `{best}`?")),
             None => self,
         }
@@ -210,4 +217,23 @@ pub fn render_json(sources: &SourceMap, d: &Diagnostic) -> String {
         help: d.help.as_deref(),
     };
     serde_json::to_string(&json).expect("diagnostics serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    /// The length filter in [`Diagnostic::with_suggestion`] must never drop the candidate
+    /// `suggest::closest` would pick from the whole list.
+    #[test]
+    fn suggestions_are_those_of_the_whole_candidate_list() {
+        let names = ["build", "biuld", "Build", "b", "bu", "buil", "builds", "rebuild", "déploy", "deploy", "x", ""];
+        let candidates = ["build", "test", "deploy", "déployer", "buildx", "b", "ab", "release-build", "BUILD"];
+        for name in names {
+            let d = Diagnostic::error("E0000", "m", Span::new(FileId(0), 0, 0), "l");
+            let expected = crate::suggest::closest(name, candidates).map(|best| format!("did you mean `{best}`?"));
+            assert_eq!(d.with_suggestion(name, candidates).help, expected, "{name:?}");
+        }
+    }
 }
