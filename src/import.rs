@@ -90,6 +90,8 @@ pub struct Report {
     /// Jobs in the input, and those expressed without a target block and without loss.
     pub jobs: usize,
     pub jobs_plain: usize,
+    /// Jobs whose activity has no target block, whatever was dropped.
+    pub jobs_without_blocks: usize,
     /// Steps (GitHub `steps:` entries, GitLab `script:` lines) and those expressed without loss.
     pub steps: usize,
     pub steps_plain: usize,

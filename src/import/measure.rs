@@ -22,6 +22,7 @@ pub struct FileResult {
     pub round_trip: bool,
     pub jobs: usize,
     pub jobs_plain: usize,
+    pub jobs_without_blocks: usize,
     pub steps: usize,
     pub steps_plain: usize,
     /// GitHub files: the `.flow` builds for GitLab without errors.
@@ -60,6 +61,7 @@ pub fn file(name: &str, text: &str) -> FileResult {
         round_trip: false,
         jobs: 0,
         jobs_plain: 0,
+        jobs_without_blocks: 0,
         steps: 0,
         steps_plain: 0,
         cross_target: None,
@@ -78,11 +80,15 @@ pub fn file(name: &str, text: &str) -> FileResult {
     };
     let report = &imported.report;
     (r.jobs, r.jobs_plain, r.steps, r.steps_plain) = (report.jobs, report.jobs_plain, report.steps, report.steps_plain);
+    r.jobs_without_blocks = report.jobs_without_blocks;
     for f in &report.fallbacks {
         let list = if f.kind == FallbackKind::Dropped { &mut r.dropped } else { &mut r.blocks };
         if !list.contains(&f.feature) {
             list.push(f.feature.clone());
         }
+    }
+    if crate::format::format(crate::source::FileId(0), &imported.flow).ok().as_deref() != Some(imported.flow.as_str()) {
+        r.errors.push("the imported .flow is not in the canonical style".into());
     }
     let flow_name = format!("{}.flow", imported.process);
     match build(&flow_name, &imported.flow, platform.target()) {
@@ -148,6 +154,7 @@ pub struct Figures {
     pub round_trips: usize,
     pub jobs: usize,
     pub jobs_plain: usize,
+    pub jobs_without_blocks: usize,
     pub steps: usize,
     pub steps_plain: usize,
     /// GitHub files, and those whose `.flow` also builds for GitLab.
@@ -163,6 +170,7 @@ impl Figures {
             f.round_trips += usize::from(r.round_trip);
             f.jobs += r.jobs;
             f.jobs_plain += r.jobs_plain;
+            f.jobs_without_blocks += r.jobs_without_blocks;
             f.steps += r.steps;
             f.steps_plain += r.steps_plain;
             if let Some(ok) = r.cross_target {
@@ -184,13 +192,14 @@ pub fn percent(part: usize, whole: usize) -> String {
 
 fn figures_line(label: &str, f: &Figures) -> String {
     let mut line = format!(
-        "{label:<8} round trip {}/{} ({})   jobs without target blocks {}/{} ({})   steps {}/{} ({})",
+        "{label:<8} round trip {}/{} ({})   jobs without target blocks or losses {}/{} ({}; without target blocks {})   steps {}/{} ({})",
         f.round_trips,
         f.files,
         percent(f.round_trips, f.files),
         f.jobs_plain,
         f.jobs,
         percent(f.jobs_plain, f.jobs),
+        percent(f.jobs_without_blocks, f.jobs),
         f.steps_plain,
         f.steps,
         percent(f.steps_plain, f.steps),

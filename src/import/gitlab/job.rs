@@ -101,6 +101,7 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
     a.stmts.extend(steps);
     ctx.report.jobs += 1;
+    ctx.report.jobs_without_blocks += usize::from(a.github.is_empty() && a.gitlab.is_empty());
     if a.gitlab.is_empty() && !ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped) {
         ctx.report.jobs_plain += 1;
     }
