@@ -3,6 +3,7 @@
 
 use flowc::diagnostic::Diagnostic;
 use flowc::source::{SourceMap, Span};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused rather than parsed.
@@ -27,7 +28,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     for file in files {
         read(&file, &mut loaded)?;
     }
-    let mut read_module = |name: &str| std::fs::read_to_string(name).map_err(|e| io_reason(&e));
+    // Finding imports parses every file once more; a file without the word has none.
+    if !loaded.sources.files().iter().any(|f| f.text.contains("import")) {
+        return Ok(loaded);
+    }
+    let mut read_module = |name: &str| match read_text(Path::new(name)) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(why)) => Err(format!("it {why}")),
+        Err(e) => Err(io_reason(&e)),
+    };
     let errors = flowc::modules::load_imports(&mut loaded.sources, &mut read_module);
     loaded.diagnostics.extend(errors);
     Ok(loaded)
@@ -76,40 +85,58 @@ fn display_name(path: &Path) -> String {
 
 fn read(path: &Path, loaded: &mut Loaded) -> Result<(), String> {
     let name = display_name(path);
-    let fail = |e: std::io::Error| format!("cannot read `{name}`: {}", io_reason(&e));
-    let meta = std::fs::metadata(path).map_err(fail)?;
-    if meta.is_dir() {
-        return Err(format!("cannot read `{name}`: it is a directory"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        let message =
-            format!("`{name}` is {} MiB; flowc reads files of at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20);
-        return bad_content(loaded, name, message);
-    }
-    let bytes = std::fs::read(path).map_err(fail)?;
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return bad_content(
-            loaded,
-            name,
-            format!("`{}` is a binary file (NUL byte at offset {at}), not a .flow source", display_name(path)),
-        );
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    match read_text(path) {
+        Ok(Ok(text)) => {
             loaded.sources.add(name, text);
             Ok(())
+        }
+        Ok(Err(why)) => bad_content(loaded, format!("`{name}` {why}"), name),
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            Err(format!("cannot read `{name}`: it is a directory"))
+        }
+        Err(e) => Err(format!("cannot read `{name}`: {}", io_reason(&e))),
+    }
+}
+
+/// The text of a file without its byte-order mark; `Ok(Err(why))` when the contents cannot
+/// be a `.flow` source ("is a binary file ..."). Reads at most [`MAX_FILE_BYTES`] + 1 bytes,
+/// so that a device such as `/dev/zero`, named or imported, cannot hang flowc or fill memory.
+fn read_text(path: &Path) -> std::io::Result<Result<String, String>> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::ErrorKind::IsADirectory.into());
+    }
+    let too_large =
+        |size: String| Ok(Err(format!("is {size} MiB; flowc reads files of at most {} MiB", MAX_FILE_BYTES >> 20)));
+    if meta.len() > MAX_FILE_BYTES {
+        return too_large((meta.len() >> 20).to_string());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return too_large(format!("more than {}", MAX_FILE_BYTES >> 20));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Ok(Err(format!("is a binary file (NUL byte at offset {at}), not a .flow source")));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(Ok(text))
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            bad_content(loaded, name, format!("`{}` is not valid UTF-8 (byte {at}, line {line})", display_name(path)))
+            Ok(Err(format!("is not valid UTF-8 (byte {at}, line {line})")))
         }
     }
 }
 
 /// Records a file whose contents cannot be compiled, as an error pointing at the file.
-fn bad_content(loaded: &mut Loaded, name: String, message: String) -> Result<(), String> {
+fn bad_content(loaded: &mut Loaded, message: String, name: String) -> Result<(), String> {
     let id = loaded.sources.add(name, "");
     loaded.diagnostics.push(
         Diagnostic::error("E0005", message, Span::new(id, 0, 0), "this file").with_help("flowc reads UTF-8 text files"),
