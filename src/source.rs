@@ -69,6 +69,8 @@ impl SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The first file of each name, so that [`SourceMap::find`] stays cheap with many modules.
+    by_name: std::collections::HashMap<String, FileId>,
 }
 
 impl SourceMap {
@@ -77,8 +79,11 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile::new(name, text));
-        FileId(self.files.len() as u32 - 1)
+        let file = SourceFile::new(name, text);
+        let id = FileId(self.files.len() as u32);
+        self.by_name.entry(file.name.clone()).or_insert(id);
+        self.files.push(file);
+        id
     }
 
     /// Adds a file loaded only because another imports it (see [`SourceFile::module`]).
@@ -90,7 +95,7 @@ impl SourceMap {
 
     /// The file with this name, if loaded.
     pub fn find(&self, name: &str) -> Option<FileId> {
-        self.files.iter().position(|f| f.name == name).map(|i| FileId(i as u32))
+        self.by_name.get(name).copied()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -117,5 +122,15 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(5), (2, 2));
         assert_eq!(file.line_col(7), (3, 1));
+    }
+
+    #[test]
+    fn find_returns_the_first_file_of_a_name() {
+        let mut sources = SourceMap::new();
+        let a = sources.add("a.flow", "");
+        sources.add("b.flow", "");
+        sources.add("a.flow", "again");
+        assert_eq!(sources.find("a.flow"), Some(a));
+        assert_eq!(sources.find("c.flow"), None);
     }
 }
