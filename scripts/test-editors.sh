@@ -4,8 +4,9 @@
 #               tests (node --test), a handshake with the real `flowc lsp` the way the
 #               extension starts it, and `vsce package` (offline) with a look inside the .vsix
 #   tree-sitter the generated parser is up to date, `tree-sitter test` (corpus, query
-#               validity, highlight assertions), every example and fixture parses (and the
-#               syntax_* fixtures do not), highlight/query runs on an example
+#               validity, highlight assertions), every example, fixture and src/stdlib
+#               module parses (and the syntax_* fixtures do not), highlight/query runs on
+#               an example
 #   Vim         syntax assertions in editors/vim/test/syntax.flow, no region leaks in the
 #               examples and fixtures
 #   Rust        cargo test --test editors (drift between grammar/flowc.pest and the editors)
@@ -196,11 +197,16 @@ if [[ $ts_rc -ne 0 ]] && ! grep -q '✗' "$work/tstest"; then
   fail "tree-sitter test exited with $ts_rc (invalid query?)" "$work/tstest"
 fi
 
-# Every example and fixture parses without ERROR or MISSING nodes, except the syntax_*
-# fixtures, which are syntax errors for flowc and must be for tree-sitter too.
+# Every example, fixture (modules in subdirectories too) and standard library module
+# parses without ERROR or MISSING nodes, except the syntax_* fixtures, which are syntax
+# errors for flowc and must be for tree-sitter too.
 parse_clean() { (cd "$ts" && "$tree_sitter" parse --quiet "$1"); }
 parse_fails() { ! (cd "$ts" && "$tree_sitter" parse --quiet "$1"); }
-for f in "$repo"/examples/*.flow "$repo"/tests/fixtures/*/*.flow; do
+flow_files() { # the .flow files under the given directories, sorted
+  find "$@" -name '*.flow' -type f | LC_ALL=C sort
+}
+mapfile -t parsed < <(flow_files "$repo/examples" "$repo/tests/fixtures" "$repo/src/stdlib")
+for f in "${parsed[@]}"; do
   rel=${f#"$repo"/}
   case $(basename "$f") in
     syntax_*) check "tree-sitter parse: $rel has a syntax error" parse_fails "$f" ;;
@@ -231,6 +237,13 @@ locals_query() {
   grep -q 'local.definition' "$work/loc" && grep -q 'local.reference' "$work/loc"
 }
 check "tree-sitter query: locals.scm finds definitions and references" locals_query
+templates=$repo/tests/fixtures/emit/templates.flow
+template_locals() { # import aliases and templates are definitions, `from` calls refer to them
+  (cd "$ts" && "$tree_sitter" query queries/locals.scm "$templates") >"$work/tloc" || return 1
+  grep -q 'local.definition.namespace' "$work/tloc" && grep -q 'local.definition.function' "$work/tloc" \
+    && grep -q 'local.reference' "$work/tloc"
+}
+check "tree-sitter query: locals.scm on $(basename "$templates") (imports, templates, from)" template_locals
 
 # ------------------------------------------------------------------ Vim
 
@@ -243,7 +256,8 @@ vim_run() { # vim_run FILE SCRIPT: runs a check script on FILE with editors/vim 
   return $rc
 }
 check "vim syntax: editors/vim/test/syntax.flow" vim_run "$vimdir/test/syntax.flow" "$vimdir/test/run.vim"
-for f in "$repo"/examples/*.flow "$repo"/tests/fixtures/emit/*.flow; do
+mapfile -t toplevel < <(flow_files "$repo/examples" "$repo/tests/fixtures/emit" "$repo/src/stdlib")
+for f in "${toplevel[@]}"; do
   check "vim syntax: no block leaks in ${f#"$repo"/}" vim_run "$f" "$vimdir/test/toplevel.vim"
 done
 

@@ -1,11 +1,18 @@
 //! The language server (`flowc lsp`): JSON-RPC over stdio, for editors.
 //!
 //! Built on `lsp-server` (transport and framing) and `lsp-types` (the protocol's types), both
-//! synchronous, as rust-analyzer is. Each open document is analysed on its own with exactly
-//! what `flowc check` runs, so editors show the CLI's diagnostics; navigation, hover and the
-//! outline read a symbol index built from the same parser's syntax tree; formatting calls
+//! synchronous, as rust-analyzer is. Each open document is analysed with exactly what
+//! `flowc check` runs on it, so editors show the CLI's diagnostics: with the modules it imports,
+//! found relative to the document's own file (the text of an open document first, the disk
+//! otherwise) and `std/` modules from the binary. Navigation, hover and the outline read a
+//! symbol index built from the same parser's syntax tree; formatting calls
 //! [`crate::format::format`]. No second parser exists: completion, which must work on text
 //! that does not parse, only reads tokens before the cursor to know where it is.
+//!
+//! Templates cross files: go to definition on `ALIAS.NAME` (or on an argument, or on an
+//! import's path) answers with the module file's URI. The standard library is inside the
+//! binary and has no file, so definition answers nothing there; the hover of a standard
+//! template shows its whole source instead.
 //!
 //! Layout: [`server`] runs the loop and dispatches; [`document`] holds each document and its
 //! analysis; [`position`] converts offsets to UTF-16 or UTF-8 positions; the features are

@@ -130,29 +130,48 @@ impl Client {
         }
     }
 
-    /// The next diagnostics published for `uri`.
+    /// The next diagnostics published for the test document.
     fn diagnostics(&mut self) -> Vec<Value> {
-        let message = self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI);
+        self.diagnostics_of(URI)
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_of(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri);
         message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
     /// Opens `text` as the test document; returns its diagnostics.
     fn open(&mut self, text: &str) -> Vec<Value> {
-        let item = json!({ "uri": URI, "languageId": "flow", "version": 1, "text": text });
+        self.open_at(URI, text)
+    }
+
+    /// Opens `text` as the document `uri`; returns its diagnostics.
+    fn open_at(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        let item = json!({ "uri": uri, "languageId": "flow", "version": 1, "text": text });
         self.notify("textDocument/didOpen", json!({ "textDocument": item }));
-        self.diagnostics()
+        self.diagnostics_of(uri)
     }
 
     fn change(&mut self, version: i64, text: &str) -> Vec<Value> {
+        self.change_at(URI, version, text)
+    }
+
+    fn change_at(&mut self, uri: &str, version: i64, text: &str) -> Vec<Value> {
         let params =
-            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": text }] });
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] });
         self.notify("textDocument/didChange", params);
-        self.diagnostics()
+        self.diagnostics_of(uri)
     }
 
     /// A request about the position of `needle` (plus `offset` bytes) in `text`.
     fn at(&mut self, method: &str, text: &str, needle: &str, offset: usize) -> Value {
-        let mut params = json!({ "textDocument": { "uri": URI }, "position": position(text, needle, offset) });
+        self.at_in(URI, method, text, needle, offset)
+    }
+
+    /// A request about the position of `needle` (plus `offset` bytes) in `text`, the document `uri`.
+    fn at_in(&mut self, uri: &str, method: &str, text: &str, needle: &str, offset: usize) -> Value {
+        let mut params = json!({ "textDocument": { "uri": uri }, "position": position(text, needle, offset) });
         if method == "textDocument/references" {
             params["context"] = json!({ "includeDeclaration": true });
         }
@@ -636,5 +655,270 @@ fn policies_and_raci_roles_navigate_hover_and_complete() {
     let symbols = client.call("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
     let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["ops", "security", "prod-approved", "release"]);
+    assert_eq!(client.shutdown(), 0);
+}
+
+// ---------------------------------------------------------------- modules and templates
+
+/// `ci/rust.flow`, next to the main document.
+const MODULE: &str = r#"// Templates shared by the processes.
+export template test(toolchain: string = "stable", jobs: number = 2) {
+  runs_on linux
+  step "cargo +{{toolchain}} test -j {{jobs}}"
+}
+
+template private() {
+  step "echo private"
+}
+"#;
+
+const MAIN: &str = r#"import "ci/rust.flow" as rust
+import "std/toolchains" as tc
+
+roles { platform = team "acme/platform" }
+
+template smoke(what: string) {
+  step "echo smoke test of {{what}}"
+}
+
+process ci {
+  owner platform
+  on push
+  activity test from tc.rust(version: "1.83"), rust.test(toolchain: "1.83") {
+    timeout 30m
+  }
+  activity check from smoke(what: "api"), rust.test() after test {}
+}
+"#;
+
+/// A directory (with a space in its name, to exercise URI encoding) holding `ci/rust.flow`
+/// on disk; returns it with the URIs of `main.flow` and `ci/rust.flow` in it.
+fn project() -> (tempfile::TempDir, String, String) {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let dir = temp.path().join("my project");
+    std::fs::create_dir_all(dir.join("ci")).expect("create ci/");
+    std::fs::write(dir.join("ci/rust.flow"), MODULE).expect("write the module");
+    let base = format!("file://{}", dir.display()).replace(' ', "%20");
+    (temp, format!("{base}/main.flow"), format!("{base}/ci/rust.flow"))
+}
+
+#[test]
+fn imports_are_read_next_to_the_document_from_open_documents_first() {
+    let (_temp, main, module) = project();
+    let mut client = Client::start();
+    assert_eq!(client.open_at(&main, MAIN), Vec::<Value>::new(), "the module and std/ resolve");
+
+    // A path that does not exist: the CLI's E0116 at the path.
+    let missing = MAIN.replace("ci/rust.flow", "ci/missing.flow");
+    let diagnostics = client.change_at(&main, 2, &missing);
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "E0116");
+    assert_eq!(
+        diagnostics[0]["message"].as_str().unwrap().lines().next(),
+        Some("cannot import `ci/missing.flow`: no such file or directory")
+    );
+    assert_eq!(diagnostics[0]["range"], range(&missing, "\"ci/missing.flow\"", 0));
+    // A directory, and a device that never ends: errors, not a hang.
+    let zero = format!("{}dev/zero", "../".repeat(40));
+    for (path, why) in [("ci", "it is a directory"), (zero.as_str(), "it is larger than 64 MiB")] {
+        let text = MAIN.replace("ci/rust.flow", path);
+        let diagnostics = client.change_at(&main, 3, &text);
+        assert_eq!(diagnostics[0]["code"], "E0116", "{diagnostics:?}");
+        assert!(diagnostics[0]["message"].as_str().unwrap().contains(why), "{diagnostics:?}");
+    }
+    assert_eq!(client.change_at(&main, 4, MAIN), Vec::<Value>::new());
+
+    // The module open with unsaved changes: its text, not the disk's; the main document's
+    // diagnostics follow the module's changes.
+    let private = MODULE.replace("export template test", "template test");
+    assert_eq!(client.open_at(&module, &private), Vec::<Value>::new());
+    let diagnostics = client.diagnostics_of(&main);
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0112", "E0112"], "{diagnostics:?}");
+    assert!(diagnostics[0]["message"].as_str().unwrap().starts_with("template `test` is not exported by its module"));
+    assert_eq!(client.change_at(&module, 2, MODULE), Vec::<Value>::new());
+    assert_eq!(client.diagnostics_of(&main), Vec::<Value>::new());
+    client.change_at(&module, 3, &private);
+    assert_eq!(client.diagnostics_of(&main).len(), 2);
+    // Closed again: read from the disk, where `test` is exported.
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": module } }));
+    assert_eq!(client.diagnostics_of(&module), Vec::<Value>::new());
+    assert_eq!(client.diagnostics_of(&main), Vec::<Value>::new());
+
+    // Without a file (an unsaved document), relative imports cannot be found; std/ can.
+    let untitled = "untitled:Untitled-1";
+    let diagnostics = client.open_at(untitled, MAIN);
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes[0], "E0116", "{diagnostics:?}");
+    assert!(codes[1..].iter().all(|c| *c != "E0116"), "std/toolchains loads: {codes:?}");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn templates_navigate_across_files() {
+    let (_temp, main, module) = project();
+    let mut client = Client::start();
+    client.open_at(&main, MAIN);
+    let definition = |client: &mut Client, needle: &str, offset: usize| {
+        client.at_in(&main, "textDocument/definition", MAIN, needle, offset)
+    };
+
+    // `rust.test`: the template in ci/rust.flow (not open), by its file URI.
+    let found = definition(&mut client, "rust.test(toolchain", 6);
+    assert_eq!(found["uri"], module);
+    assert_eq!(found["range"], range(MODULE, "test", 0));
+    // An argument: the parameter it sets.
+    let found = definition(&mut client, "toolchain: \"1.83\"", 2);
+    assert_eq!((found["uri"].clone(), found["range"].clone()), (json!(module), range(MODULE, "toolchain", 0)));
+    // A local template and its parameter.
+    let found = definition(&mut client, "smoke(what", 1);
+    assert_eq!((found["uri"].clone(), found["range"].clone()), (json!(main), range(MAIN, "smoke", 0)));
+    let found = definition(&mut client, "what: \"api\"", 1);
+    assert_eq!(found["range"], range(MAIN, "what", 0));
+    // The alias: its import; the import's path: the module file.
+    let found = definition(&mut client, "rust.test(toolchain", 1);
+    assert_eq!((found["uri"].clone(), found["range"].clone()), (json!(main), range(MAIN, "rust", 0)));
+    let found = definition(&mut client, "\"ci/rust.flow\"", 4);
+    assert_eq!(found["uri"], module);
+    assert_eq!(found["range"], json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }));
+    // The standard library has no file: nothing to go to (hover shows the source).
+    assert_eq!(definition(&mut client, "tc.rust", 4), Value::Null);
+    assert_eq!(definition(&mut client, "\"std/toolchains\"", 3), Value::Null);
+
+    // References of `rust.test`: both calls, and the declaration in the module file.
+    let references = client.at_in(&main, "textDocument/references", MAIN, "rust.test()", 6);
+    let mut found: Vec<(String, Value)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["uri"].as_str().unwrap().to_string(), l["range"].clone()))
+        .collect();
+    found.sort_by_key(|(uri, r)| (uri.clone(), r["start"]["line"].as_u64()));
+    let calls = word_starts(MAIN, "test").into_iter().filter(|&i| MAIN[..i].ends_with("rust."));
+    let calls: Vec<Value> =
+        calls.map(|i| json!({ "start": position_of(MAIN, i), "end": position_of(MAIN, i + 4) })).collect();
+    assert_eq!(calls.len(), 2);
+    let expected = vec![
+        (module.clone(), range(MODULE, "test", 0)),
+        (main.clone(), calls[0].clone()),
+        (main.clone(), calls[1].clone()),
+    ];
+    let mut expected = expected;
+    expected.sort_by_key(|(uri, r)| (uri.clone(), r["start"]["line"].as_u64()));
+    assert_eq!(found, expected);
+
+    // From the module, open: the declaration there and the calls in the main document.
+    client.open_at(&module, MODULE);
+    client.diagnostics_of(&main);
+    let references = client.at_in(&module, "textDocument/references", MODULE, "template test", 9);
+    let uris: Vec<&str> = references.as_array().unwrap().iter().map(|l| l["uri"].as_str().unwrap()).collect();
+    assert_eq!(uris.iter().filter(|u| **u == main).count(), 2, "{references}");
+    assert_eq!(uris.iter().filter(|u| **u == module).count(), 1, "{references}");
+    // Local templates: uses in this document only.
+    let references = client.at_in(&main, "textDocument/references", MAIN, "template smoke", 9);
+    // (the second whole word `smoke` is in the template's script)
+    assert_eq!(ranges(&references), [range(MAIN, "smoke", 0), range(MAIN, "smoke", 2)]);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn hover_on_templates_shows_parameters_defaults_and_std_sources() {
+    let (_temp, main, _module) = project();
+    let mut client = Client::start();
+    client.open_at(&main, MAIN);
+    let hover = |client: &mut Client, needle: &str, offset: usize| {
+        let result = client.at_in(&main, "textDocument/hover", MAIN, needle, offset);
+        assert_eq!(result["contents"]["kind"], "markdown");
+        result["contents"]["value"].as_str().unwrap_or_default().to_string()
+    };
+    let module = hover(&mut client, "rust.test(toolchain", 7);
+    assert!(module.starts_with("template `rust.test` — `ci/rust.flow`"), "{module}");
+    assert!(module.contains("```flow\nexport template test(toolchain: string = \"stable\", jobs: number = 2)\n```"));
+    let local = hover(&mut client, "smoke(what", 2);
+    assert!(local.starts_with("template `smoke` — this file"), "{local}");
+    assert!(local.contains("template smoke(what: string)") && local.contains("Required arguments: `what`"), "{local}");
+
+    // The standard library: the template's whole source, as the binary holds it.
+    let std = hover(&mut client, "tc.rust", 4);
+    assert!(std.starts_with("template `tc.rust` — the standard library, `std/toolchains`"), "{std}");
+    let source = flowc::stdlib::source("std/toolchains.flow").expect("std/toolchains");
+    let start = source.find("export template rust(").expect("the rust template");
+    let body = &source[start..start + source[start..].find("\n}").unwrap() + 2];
+    assert!(std.contains(&format!("```flow\n{body}\n```")), "{std}");
+    assert!(std.contains("version: string = \"stable\""), "{std}");
+
+    let alias = hover(&mut client, "rust.test()", 1);
+    assert_eq!(alias, "module `rust` — `ci/rust.flow`: exports `test`");
+    let alias = hover(&mut client, "tc.rust", 0);
+    assert!(
+        alias.starts_with("module `tc` — the standard library, `std/toolchains`: exports `rust`, `node`"),
+        "{alias}"
+    );
+    let parameter = hover(&mut client, "toolchain: \"1.83\"", 3);
+    assert!(parameter.starts_with("parameter `toolchain: string = \"stable\"` of template `rust.test`"), "{parameter}");
+    // The hover covers the name under the cursor.
+    let result = client.at_in(&main, "textDocument/hover", MAIN, "rust.test(toolchain", 7);
+    let start = MAIN.find("rust.test(toolchain").unwrap() + 5;
+    assert_eq!(result["range"], json!({ "start": position_of(MAIN, start), "end": position_of(MAIN, start + 4) }));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn completion_in_from_clauses_offers_templates_modules_and_parameters() {
+    let (_temp, main, _module) = project();
+    let mut client = Client::start();
+    client.open_at(&main, MAIN);
+    let mut version = 1;
+    let mut complete = |client: &mut Client, cursor: &str| {
+        // While typing, the text does not parse: names come from the last analysis that did.
+        let text = MAIN.replace("  activity check", &format!("  {cursor}\n  activity check"));
+        version += 1;
+        client.change_at(&main, version, &text);
+        let params = json!({ "textDocument": { "uri": main }, "position": position(&text, cursor, cursor.len()) });
+        labels(&client.call("textDocument/completion", params))
+    };
+    assert_eq!(complete(&mut client, "activity later from "), ["smoke", "rust.", "tc."]);
+    assert_eq!(complete(&mut client, "activity later from rust.test(), "), ["smoke", "rust.", "tc."]);
+    assert_eq!(complete(&mut client, "activity later from rust."), ["test"], "exported templates only");
+    let std = complete(&mut client, "activity later from smoke(what: \"x\"), tc.");
+    assert!(std.starts_with(&["rust".to_string(), "node".to_string()]), "{std:?}");
+    assert_eq!(complete(&mut client, "activity later from rust.test("), ["toolchain", "jobs"]);
+    assert_eq!(complete(&mut client, "activity later from rust.test(toolchain: \"1\", "), ["jobs"]);
+    assert_eq!(complete(&mut client, "activity later from tc.rust("), ["version"]);
+    assert_eq!(complete(&mut client, "activity later from smoke("), ["what"]);
+    assert_eq!(complete(&mut client, "activity later from smoke() "), ["after"]);
+    assert_eq!(complete(&mut client, "activity later "), ["from", "after"]);
+
+    // The space typed after `from` (a trigger character) asks for the templates too.
+    let text = MAIN.replace("  activity check", "  activity later from \n  activity check");
+    client.change_at(&main, 100, &text);
+    let context = json!({ "triggerKind": 2, "triggerCharacter": " " });
+    let at = position(&text, "later from ", "later from ".len());
+    let params = json!({ "textDocument": { "uri": main }, "position": at, "context": context });
+    assert_eq!(labels(&client.call("textDocument/completion", params)), ["smoke", "rust.", "tc."]);
+
+    // Items say what they are and insert what comes next.
+    let text = MAIN.replace("rust.test(toolchain: \"1.83\")", "rust.test(");
+    client.change_at(&main, 101, &text);
+    let params = json!({ "textDocument": { "uri": main }, "position": position(&text, "rust.test(", 10) });
+    let items = client.call("textDocument/completion", params);
+    let toolchain = &items[0];
+    assert_eq!(toolchain["label"], "toolchain");
+    assert_eq!(toolchain["detail"], "toolchain: string = \"stable\"");
+    assert_eq!(toolchain["insertText"], "toolchain: ");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn document_symbols_include_imports_and_templates() {
+    let (_temp, main, _module) = project();
+    let mut client = Client::start();
+    client.open_at(&main, MAIN);
+    let symbols = client.call("textDocument/documentSymbol", json!({ "textDocument": { "uri": main } }));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["rust", "tc", "platform", "smoke", "ci"]);
+    assert_eq!(symbols[0]["detail"], "\"ci/rust.flow\"");
+    assert_eq!(symbols[3]["detail"], "template smoke(what: string)");
+    assert_eq!(symbols[3]["selectionRange"], range(MAIN, "smoke", 0));
     assert_eq!(client.shutdown(), 0);
 }

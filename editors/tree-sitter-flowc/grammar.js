@@ -28,12 +28,52 @@ module.exports = grammar({
   word: ($) => $.identifier,
 
   rules: {
-    // file = { SOI ~ (roles | policy | process)* ~ EOI }
-    source_file: ($) => repeat(choice($.roles, $.policy, $.process)),
+    // file = { SOI ~ (import_stmt | roles | policy | template | process)* ~ EOI }
+    source_file: ($) => repeat(choice($.import_statement, $.roles, $.policy, $.template, $.process)),
 
     // line_comment | block_comment (not nested)
     comment: (_) =>
       token(choice(seq('//', /[^\n]*/), seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'))),
+
+    // ------------------------------------------------------ modules and templates
+    // import_stmt = { kw_import ~ string ~ kw_as ~ ident }
+    import_statement: ($) => seq('import', field('path', $.string), 'as', field('alias', $.identifier)),
+    // template = { kw_export? ~ kw_template ~ ident ~ "(" ~ (param ~ ("," ~ param)* ~ ","?)? ~ ")"
+    //              ~ "{" ~ activity_stmt* ~ "}" }
+    template: ($) =>
+      seq(
+        optional(field('export', $.export)),
+        'template',
+        field('name', $.identifier),
+        field('parameters', $.parameters),
+        '{',
+        repeat($._activity_statement),
+        '}',
+      ),
+    // kw_export
+    export: (_) => 'export',
+    parameters: ($) => seq('(', commaSepTrailing($.parameter), ')'),
+    // param = { ident ~ ":" ~ param_type ~ ("=" ~ literal)? }
+    parameter: ($) =>
+      seq(
+        field('name', $.identifier),
+        ':',
+        field('type', $.primitive_type),
+        optional(seq('=', field('default', $._literal))),
+      ),
+    // from_clause = { kw_from ~ template_call ~ ("," ~ template_call)* }
+    from_clause: ($) => seq('from', commaSep1(field('template', $.template_call))),
+    // template_call = { path ~ "(" ~ (call_arg ~ ("," ~ call_arg)* ~ ","?)? ~ ")" }: the last
+    // name of the path is the template, the one before it the module's alias.
+    template_call: ($) =>
+      seq(
+        repeat(seq(field('module', $.identifier), '.')),
+        field('name', $.identifier),
+        field('arguments', $.template_arguments),
+      ),
+    template_arguments: ($) => seq('(', commaSepTrailing($.template_argument), ')'),
+    // call_arg = { ident ~ ":" ~ literal }
+    template_argument: ($) => seq(field('name', $.identifier), ':', field('value', $._literal)),
 
     // ------------------------------------------------------------------ roles
     // roles = { kw_roles ~ "{" ~ role* ~ "}" }
@@ -113,11 +153,12 @@ module.exports = grammar({
     env_entry: ($) => seq(field('name', $.identifier), '=', field('value', $._expression)),
 
     // --------------------------------------------------------------- activity
-    // activity = { kw_activity ~ ident ~ after_clause? ~ "{" ~ activity_stmt* ~ "}" }
+    // activity = { kw_activity ~ ident ~ from_clause? ~ after_clause? ~ "{" ~ activity_stmt* ~ "}" }
     activity: ($) =>
       seq(
         'activity',
         field('name', $.identifier),
+        optional($.from_clause),
         optional($.after_clause),
         '{',
         repeat($._activity_statement),
@@ -317,17 +358,31 @@ module.exports = grammar({
         seq('"""', optional(alias($._triple_content, $.string_content)), token.immediate('"""')),
       ),
     _plain_content: ($) =>
-      repeat1(choice(token.immediate(prec(1, /[^"\\\n]+/)), $.escape_sequence, $.invalid_escape)),
-    _triple_content: ($) =>
       repeat1(
         choice(
-          token.immediate(prec(1, /[^"\\]+/)),
-          // one or two quotes inside the text (three end it)
-          token.immediate(/""?/),
+          token.immediate(prec(1, /[^"\\\n{]+/)),
+          // a `{` that does not start a placeholder
+          token.immediate(/\{/),
+          $.interpolation,
           $.escape_sequence,
           $.invalid_escape,
         ),
       ),
+    _triple_content: ($) =>
+      repeat1(
+        choice(
+          token.immediate(prec(1, /[^"\\{]+/)),
+          // one or two quotes inside the text (three end it)
+          token.immediate(/""?/),
+          token.immediate(/\{/),
+          $.interpolation,
+          $.escape_sequence,
+          $.invalid_escape,
+        ),
+      ),
+    // `{{name}}`: a template parameter, replaced by the argument's text (src/check/templates.rs).
+    // One token, so that `{{ x }}` or `${{ github.sha }}` stay plain text.
+    interpolation: (_) => token.immediate(prec(3, /\{\{[A-Za-z_][A-Za-z0-9_-]*\}\}/)),
     // `\"`, `\\`, `\n`, `\t`, `\r`, `\0`, `\$` and `\u{e9}` (src/syntax/strings.rs).
     escape_sequence: (_) => token.immediate(prec(2, /\\(["\\ntr0$]|u\{[0-9A-Fa-f]+\})/)),
     // Any other backslash sequence is an error (E0002).

@@ -1,6 +1,8 @@
 //! Completion: keywords valid in the enclosing block, declared names in scope, context
-//! members after `inputs.` / `matrix.` / `outputs.` / `outputs.ACTIVITY.`, and the built-in
-//! contexts, events and functions in expressions.
+//! members after `inputs.` / `matrix.` / `outputs.` / `outputs.ACTIVITY.`, the built-in
+//! contexts, events and functions in expressions, and in a from clause the templates: local
+//! ones and `ALIAS.` after `from` or `,`, a module's exported templates after `ALIAS.`, and a
+//! template's parameters inside the call's parentheses.
 //!
 //! The cursor's situation is read from the text before it ([`context`]), which need not
 //! parse; the names come from the document's current analysis, or from the last one that
@@ -19,7 +21,7 @@ use lsp_types::{
     Documentation, MarkupContent, MarkupKind,
 };
 
-const TOP: &[&str] = &["process", "roles", "policy"];
+const TOP: &[&str] = &["process", "roles", "policy", "import", "template", "export"];
 const PROCESS: &[&str] = &["owner", "manager", "policies", "on", "env", "secrets", "activity", "github", "gitlab"];
 const ACTIVITY: &[&str] = &[
     "runs_on",
@@ -70,13 +72,26 @@ fn typed_space(context: Option<&CompletionContext>) -> bool {
 
 /// Slots where a space is always followed by a name from a short list (not free text).
 fn wants_word_after_space(slot: &Slot) -> bool {
-    matches!(slot, Slot::Names(_) | Slot::Triggers | Slot::Runners | Slot::Steps | Slot::Word(_))
+    matches!(
+        slot,
+        Slot::Names(_)
+            | Slot::Triggers
+            | Slot::Runners
+            | Slot::Steps
+            | Slot::Word(_)
+            | Slot::Words(_)
+            | Slot::Templates
+            | Slot::TemplateArgs { .. }
+    )
 }
 
 fn items(analysis: &Analysis, cursor: &Cursor) -> Vec<CompletionItem> {
     let list = |words: &[&str], kind, detail| words.iter().map(|w| item(w, kind, detail)).collect();
     match &cursor.slot {
         Slot::Names(kind) => names(analysis, cursor, *kind),
+        Slot::Templates => templates(analysis),
+        Slot::ModuleTemplates(alias) => module_templates(analysis, alias),
+        Slot::TemplateArgs { path, given } => template_arguments(analysis, path, given),
         Slot::Member(path) => members(analysis, cursor, path),
         Slot::Expression if cursor.block == Block::Policy => policy_expression(),
         Slot::Expression => expression(cursor),
@@ -104,6 +119,7 @@ fn keywords(slot: &Slot) -> &[&'static str] {
         Slot::Steps => &["checkout", "uses"],
         Slot::Members => &["user", "team"],
         Slot::Word(word) => std::slice::from_ref(word),
+        Slot::Words(words) => words,
         _ => &[],
     }
 }
@@ -135,6 +151,52 @@ fn names(analysis: &Analysis, cursor: &Cursor, kind: Kind) -> Vec<CompletionItem
         names.extend(more.into_iter().filter(|name| !names.contains(name)).collect::<Vec<_>>());
     }
     names.iter().map(|name| named(analysis, key(kind, name, process, None))).collect()
+}
+
+/// After `from` or `,` in a from clause: the file's templates, then `ALIAS.` for each module.
+fn templates(analysis: &Analysis) -> Vec<CompletionItem> {
+    let mut out: Vec<CompletionItem> =
+        analysis.file.templates.iter().map(|t| named(analysis, template_key(&t.name.name, None))).collect();
+    for import in &analysis.file.imports {
+        let mut module = item(&format!("{}.", import.alias.name), CompletionItemKind::MODULE, "module");
+        module.detail = Some(format!("module {:?}", import.path.value));
+        module.documentation =
+            hover::describe(analysis, &key(Kind::Module, &import.alias.name, None, None)).map(markdown);
+        out.push(module);
+    }
+    out
+}
+
+/// After `ALIAS.` in a from clause: the templates the module exports.
+fn module_templates(analysis: &Analysis, alias: &str) -> Vec<CompletionItem> {
+    let Some(id) = analysis.module(alias) else { return Vec::new() };
+    let exported = analysis.trees[id.0 as usize].templates.iter().filter(|t| t.exported);
+    exported.map(|t| named(analysis, template_key(&t.name.name, Some(alias)))).collect()
+}
+
+/// Inside a call's parentheses: the parameters not given yet, each inserted as `NAME: `.
+fn template_arguments(analysis: &Analysis, path: &[String], given: &[String]) -> Vec<CompletionItem> {
+    let (module, name) = match path {
+        [name] => (None, name),
+        [alias, name] => (Some(alias.as_str()), name),
+        _ => return Vec::new(),
+    };
+    let Some((_, template)) = analysis.template(module, name) else { return Vec::new() };
+    let params = template.params.iter().filter(|p| !given.contains(&p.name.name));
+    params
+        .map(|p| {
+            let mut key = template_key(&p.name.name, module);
+            (key.kind, key.activity) = (Kind::Parameter, Some(name.clone()));
+            let mut out = named(analysis, key);
+            out.detail = Some(hover::param_text(p));
+            out.insert_text = Some(format!("{}: ", p.name.name));
+            out
+        })
+        .collect()
+}
+
+fn template_key(name: &str, module: Option<&str>) -> Key {
+    Key { module: module.map(str::to_string), ..key(Kind::Template, name, None, None) }
 }
 
 /// After a dot: inputs, matrix axes, activities with outputs, or one activity's outputs.
@@ -204,7 +266,13 @@ fn markdown(value: String) -> Documentation {
 }
 
 fn key(kind: Kind, name: &str, process: Option<&str>, activity: Option<&str>) -> Key {
-    Key { kind, name: name.to_string(), process: process.map(str::to_string), activity: activity.map(str::to_string) }
+    Key {
+        kind,
+        name: name.to_string(),
+        process: process.map(str::to_string),
+        activity: activity.map(str::to_string),
+        module: None,
+    }
 }
 
 /// A declared name, documented with its hover text.
@@ -216,6 +284,9 @@ fn named(analysis: &Analysis, key: Key) -> CompletionItem {
         Kind::Artifact => CompletionItemKind::FILE,
         Kind::Secret => CompletionItemKind::CONSTANT,
         Kind::Axis | Kind::Output => CompletionItemKind::FIELD,
+        Kind::Template => CompletionItemKind::METHOD,
+        Kind::Module => CompletionItemKind::MODULE,
+        Kind::Parameter => CompletionItemKind::PROPERTY,
         _ => CompletionItemKind::VARIABLE,
     };
     let mut out = item(&key.name, kind, key.kind.word());

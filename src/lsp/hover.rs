@@ -4,7 +4,10 @@
 //! axes) are described from the syntax tree and the checked model; the generated names come
 //! from the emitters themselves (`emit::gitlab::job_names`, `emit::github::expr`,
 //! `emit::gitlab::rules::variable`), so a hover says what `flowc build` writes. Built-in
-//! contexts, events and functions are described in [`builtin`].
+//! contexts, events and functions are described in [`builtin`]. Templates, module aliases and
+//! parameters are described from the syntax tree of the file that declares them: a call's
+//! hover shows the template's parameters with their defaults, and for the standard library
+//! (which has no file to go to) the template's whole source.
 
 mod builtin;
 
@@ -16,7 +19,7 @@ use crate::ast::{self, ActivityStmt, ArgValue, ValueKind};
 use crate::emit::github::expr as github;
 use crate::emit::gitlab::rules;
 use crate::model::{self, Context, Expr, ExprKind};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 /// The hover for the name at the cursor, if there is one.
@@ -48,7 +51,95 @@ pub fn describe(analysis: &Analysis, key: &Key) -> Option<String> {
         Kind::Event => builtin::event(name),
         Kind::Function => builtin::function(name),
         Kind::Property => builtin::property(name),
+        Kind::Template => template_text(analysis, key),
+        Kind::Module => module_text(analysis, name),
+        Kind::Parameter => parameter_text(analysis, key),
     }
+}
+
+/// `rust.test` or `smoke`.
+fn qualified(key: &Key, name: &str) -> String {
+    match &key.module {
+        Some(alias) => format!("{alias}.{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Where a file of the analysis comes from, in words.
+fn origin(analysis: &Analysis, id: FileId) -> String {
+    let name = &analysis.sources.get(id).name;
+    if id == FILE {
+        "this file".to_string()
+    } else if analysis.is_std(id) {
+        format!("the standard library, `{}`", name.trim_end_matches(".flow"))
+    } else {
+        format!("`{name}`")
+    }
+}
+
+/// `template test(toolchain: string = "stable", jobs: number)`
+pub fn signature(template: &ast::Template) -> String {
+    let params: Vec<String> = template.params.iter().map(param_text).collect();
+    let export = if template.exported { "export " } else { "" };
+    format!("{export}template {}({})", template.name.name, params.join(", "))
+}
+
+/// `toolchain: string = "stable"`
+pub fn param_text(param: &ast::Param) -> String {
+    let ty = match param.ty {
+        ast::ParamType::String => "string",
+        ast::ParamType::Boolean => "boolean",
+        ast::ParamType::Number => "number",
+    };
+    match &param.default {
+        Some(default) => format!("{}: {ty} = {}", param.name.name, value_text(&default.kind, true)),
+        None => format!("{}: {ty}", param.name.name),
+    }
+}
+
+fn template_text(analysis: &Analysis, key: &Key) -> Option<String> {
+    let (id, template) = analysis.template(key.module.as_deref(), &key.name)?;
+    let mut text = format!("template `{}` — {}", qualified(key, &key.name), origin(analysis, id));
+    if id != FILE && !template.exported {
+        text.push_str(" (not exported: other files cannot use it)");
+    }
+    let code = if analysis.is_std(id) {
+        analysis.text_of(id).get(template.span.range()).unwrap_or_default().to_string()
+    } else {
+        signature(template)
+    };
+    text.push_str(&format!("\n\n```flow\n{code}\n```"));
+    let required: Vec<&str> =
+        template.params.iter().filter(|p| p.default.is_none()).map(|p| p.name.name.as_str()).collect();
+    if !required.is_empty() {
+        text.push_str(&format!("\n\nRequired arguments: {}", quoted(&required)));
+    }
+    text.push_str("\n\nIts statements come first in the activity; a `runs_on`, `timeout`... of the activity replaces the template's");
+    Some(text)
+}
+
+fn module_text(analysis: &Analysis, alias: &str) -> Option<String> {
+    let import = analysis.file.imports.iter().find(|i| i.alias.name == alias)?;
+    let Some(id) = analysis.module(alias) else {
+        return Some(format!("module `{alias}` — `{}` (not loaded)", import.path.value));
+    };
+    let exported: Vec<&str> =
+        analysis.trees[id.0 as usize].templates.iter().filter(|t| t.exported).map(|t| t.name.name.as_str()).collect();
+    let exports = if exported.is_empty() { "no templates".to_string() } else { quoted(&exported) };
+    Some(format!("module `{alias}` — {}: exports {exports}", origin(analysis, id)))
+}
+
+fn parameter_text(analysis: &Analysis, key: &Key) -> Option<String> {
+    let of = key.activity.as_deref()?;
+    let (_, template) = analysis.template(key.module.as_deref(), of)?;
+    let param = template.params.iter().find(|p| p.name.name == key.name)?;
+    let required = if param.default.is_none() { " (required)" } else { "" };
+    Some(format!(
+        "parameter `{}`{required} of template `{}`\n\nUsed as `{{{{{}}}}}` in the template's strings",
+        param_text(param),
+        qualified(key, of),
+        param.name.name
+    ))
 }
 
 /// The process a name belongs to, as written and as checked.

@@ -4,8 +4,10 @@
 //! [`Occurrence`] carries a [`Key`] saying what it names in which scope — roles and policies
 //! belong to their file; activities, artifacts, inputs and secrets to their process; outputs
 //! and matrix axes to one activity of a process — so definition and references are lookups by
-//! key. Contexts, events, functions and policy properties are indexed too (for hover) but have
-//! no definition.
+//! key. Templates, module aliases and template parameters belong to the file, and a name used
+//! through a module alias (`rust.test(toolchain: ...)`) carries the alias: its declaration is in
+//! that module (see [`Key::module`]). Contexts, events, functions and policy properties are
+//! indexed too (for hover) but have no definition.
 
 mod walk;
 
@@ -35,6 +37,12 @@ pub enum Kind {
     Function,
     /// `activity.environment`, `process.owner`, ... in a policy.
     Property,
+    /// `template NAME(...)`, named by `from`.
+    Template,
+    /// The alias of an `import`, used as `ALIAS.TEMPLATE` in `from`.
+    Module,
+    /// A template's parameter, named by the arguments of a call.
+    Parameter,
 }
 
 impl Kind {
@@ -54,6 +62,9 @@ impl Kind {
             Kind::Event => "event",
             Kind::Function => "function",
             Kind::Property => "policy property",
+            Kind::Template => "template",
+            Kind::Module => "module",
+            Kind::Parameter => "parameter",
         }
     }
 
@@ -70,8 +81,11 @@ pub struct Key {
     pub name: String,
     /// The process it belongs to; `None` for roles and processes.
     pub process: Option<String>,
-    /// The activity it belongs to, for outputs and matrix axes.
+    /// The activity it belongs to, for outputs and matrix axes; the template, for parameters.
     pub activity: Option<String>,
+    /// For templates and parameters used as `ALIAS.TEMPLATE`: the alias of the module that
+    /// declares them (`None`: this file).
+    pub module: Option<String>,
 }
 
 /// One name in the file.
@@ -184,6 +198,32 @@ process p {
         for o in &index().occurrences {
             assert_eq!(&TEXT[o.span.range()], o.key.name, "{o:?}");
         }
+    }
+
+    #[test]
+    fn templates_modules_and_parameters() {
+        let text = r#"import "ci/rust.flow" as rust
+template smoke(what: string) { approved_by ops step "{{what}}" }
+process p { activity a from smoke(what: "x"), rust.test(toolchain: "1") {} }
+"#;
+        let (file, errors) = crate::syntax::parse(FileId(0), text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let index = Index::build(&file);
+        assert_eq!(count(&index, Kind::Module, "rust"), (1, 1));
+        assert_eq!(count(&index, Kind::Template, "smoke"), (1, 1));
+        assert_eq!(count(&index, Kind::Parameter, "what"), (1, 1));
+        assert_eq!(count(&index, Kind::Role, "ops"), (0, 1));
+        for o in &index.occurrences {
+            assert_eq!(&text[o.span.range()], o.key.name, "{o:?}");
+        }
+        // A name used through an alias carries it; its declaration is in the module.
+        let test = index.occurrences.iter().find(|o| o.key.name == "test").unwrap();
+        assert_eq!((test.key.kind, test.key.module.as_deref(), test.definition), (Kind::Template, Some("rust"), false));
+        let arg = index.occurrences.iter().find(|o| o.key.name == "toolchain").unwrap();
+        assert_eq!((arg.key.activity.as_deref(), arg.key.module.as_deref()), (Some("test"), Some("rust")));
+        let what = index.occurrences.iter().filter(|o| o.key.name == "what").map(|o| &o.key).collect::<Vec<_>>();
+        assert_eq!(what[0], what[1], "the argument and the parameter are one name");
+        assert_eq!(index.names(Kind::Template, None, None), ["smoke"]);
     }
 
     #[test]

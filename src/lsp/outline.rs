@@ -1,4 +1,5 @@
-//! Document symbols: each process with its activities, and the roles and policies of the file.
+//! Document symbols: each process with its activities, and the imports, templates, roles and
+//! policies of the file.
 
 use super::document::{Document, Documents};
 use crate::ast;
@@ -11,6 +12,15 @@ pub fn symbols(docs: &Documents, params: DocumentSymbolParams) -> Option<Documen
     // Stale spans are worse than none: the outline follows the current text only.
     let file = &doc.analysis.file;
     let mut symbols: Vec<(u32, DocumentSymbol)> = Vec::new();
+    for import in &file.imports {
+        let detail = format!("{:?}", import.path.value);
+        symbols.push((import.span.start, symbol(doc, &import.alias, import.span, SymbolKind::NAMESPACE, detail, None)));
+    }
+    for template in &file.templates {
+        let detail = super::hover::signature(template);
+        symbols
+            .push((template.span.start, symbol(doc, &template.name, template.span, SymbolKind::CLASS, detail, None)));
+    }
     for role in &file.roles {
         let members = role.members.iter().map(|m| m.name.value.as_str()).collect::<Vec<_>>().join(", ");
         symbols.push((role.span.start, symbol(doc, &role.name, role.span, SymbolKind::OBJECT, members, None)));

@@ -5,7 +5,7 @@
 //! gets `InternalError` instead of taking the server down. After `shutdown` every request is
 //! refused; `exit` ends the loop with 0 after a shutdown and 1 without one.
 
-use super::document::{Document, Documents};
+use super::document::Documents;
 use super::position::Encoding;
 use super::{complete, diagnostics, formatting, hover, navigate, outline};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -98,26 +98,23 @@ impl Server {
             DidOpenTextDocument::METHOD => {
                 if let Ok(params) = n.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD) {
                     let item = params.text_document;
-                    let doc = Document::new(item.uri, item.version, item.text, self.encoding);
-                    let uri = doc.uri.clone();
-                    self.documents.insert(doc);
-                    self.publish(&uri);
+                    let changed = self.documents.open(item.uri, item.version, item.text, self.encoding);
+                    changed.iter().for_each(|uri| self.publish(uri));
                 }
             }
             DidChangeTextDocument::METHOD => {
                 if let Ok(params) = n.extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD) {
-                    let uri = params.text_document.uri;
-                    if let Some(doc) = self.documents.get_mut(&uri) {
-                        doc.change(params.text_document.version, params.content_changes);
-                        self.publish(&uri);
-                    }
+                    let document = params.text_document;
+                    let changed = self.documents.change(&document.uri, document.version, params.content_changes);
+                    changed.iter().for_each(|uri| self.publish(uri));
                 }
             }
             DidCloseTextDocument::METHOD => {
                 if let Ok(params) = n.extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD) {
                     let uri = params.text_document.uri;
-                    self.documents.remove(&uri);
+                    let changed = self.documents.close(&uri);
                     self.send_diagnostics(PublishDiagnosticsParams::new(uri, Vec::new(), None));
+                    changed.iter().for_each(|uri| self.publish(uri));
                 }
             }
             _ => {}

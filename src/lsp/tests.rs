@@ -26,7 +26,7 @@ fn uri() -> Uri {
 
 fn open(text: &str) -> Documents {
     let mut docs = Documents::default();
-    docs.insert(Document::new(uri(), 1, text.to_string(), Encoding::Utf16));
+    docs.open(uri(), 1, text.to_string(), Encoding::Utf16);
     docs
 }
 
@@ -104,9 +104,8 @@ fn prefixes_of_every_example_as_if_typed() {
         for (version, cut) in cuts.into_iter().enumerate() {
             let change =
                 TextDocumentContentChangeEvent { range: None, range_length: None, text: text[..cut].to_string() };
-            let doc = docs.get_mut(&uri()).expect("open");
-            doc.change(version as i32 + 2, vec![change]);
-            let end = doc.whole().end;
+            docs.change(&uri(), version as i32 + 2, vec![change]);
+            let end = docs.get(&uri()).expect("open").whole().end;
             ask_everything(&docs, end);
             ask_everything(&docs, Position::new(end.line / 2, 3));
             let id = TextDocumentIdentifier { uri: uri() };
@@ -128,11 +127,72 @@ fn prefixes_of_every_example_as_if_typed() {
 #[test]
 fn ranged_changes_edit_the_text_by_utf16_positions() {
     let mut docs = open("step \"𝄞\" abc\nx");
-    let doc = docs.get_mut(&uri()).expect("open");
     let range = Range::new(Position::new(0, 10), Position::new(0, 13));
-    doc.change(2, vec![TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: "é".into() }]);
-    assert_eq!(doc.text, "step \"𝄞\" é\nx");
+    let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: "é".into() };
+    docs.change(&uri(), 2, vec![change]);
+    assert_eq!(docs.get(&uri()).expect("open").text, "step \"𝄞\" é\nx");
     let beyond = Range::new(Position::new(7, 0), Position::new(9, 9));
-    doc.change(3, vec![TextDocumentContentChangeEvent { range: Some(beyond), range_length: None, text: "!".into() }]);
-    assert_eq!(doc.text, "step \"𝄞\" é\nx!");
+    let change = TextDocumentContentChangeEvent { range: Some(beyond), range_length: None, text: "!".into() };
+    docs.change(&uri(), 3, vec![change]);
+    assert_eq!(docs.get(&uri()).expect("open").text, "step \"𝄞\" é\nx!");
+}
+
+/// A fixture that imports a module next to it and the standard library, opened under its real
+/// path: every request at every position answers, and definitions in other files point at
+/// the name under the cursor there.
+#[test]
+fn every_request_at_every_position_of_a_file_with_modules() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/emit/templates.flow");
+    let text = std::fs::read_to_string(&path).expect("the fixture");
+    let uri = super::document::uri_of(&path).expect("a file uri");
+    let mut docs = Documents::default();
+    docs.open(uri.clone(), 1, text.clone(), Encoding::Utf16);
+    let doc = docs.get(&uri).expect("open");
+    assert!(doc.analysis.diagnostics.is_empty(), "{:?}", doc.analysis.diagnostics);
+    let mut elsewhere = 0;
+    for (offset, _) in text.char_indices() {
+        let position = doc_position(doc, offset);
+        let params =
+            TextDocumentPositionParams { text_document: TextDocumentIdentifier { uri: uri.clone() }, position };
+        let work = WorkDoneProgressParams::default();
+        let partial = PartialResultParams::default();
+        hover::hover(
+            &docs,
+            HoverParams { text_document_position_params: params.clone(), work_done_progress_params: work.clone() },
+        );
+        let context = ReferenceContext { include_declaration: true };
+        let references = ReferenceParams {
+            text_document_position: params.clone(),
+            context,
+            work_done_progress_params: work.clone(),
+            partial_result_params: partial.clone(),
+        };
+        navigate::references(&docs, references);
+        let completion = CompletionParams {
+            text_document_position: params.clone(),
+            work_done_progress_params: work.clone(),
+            partial_result_params: partial.clone(),
+            context: None,
+        };
+        complete::complete(&docs, completion);
+        let definition = GotoDefinitionParams {
+            text_document_position_params: params,
+            work_done_progress_params: work,
+            partial_result_params: partial,
+        };
+        let Some(GotoDefinitionResponse::Scalar(location)) = navigate::definition(&docs, definition) else { continue };
+        if location.uri == uri {
+            let (start, end) = (doc.offset(location.range.start), doc.offset(location.range.end));
+            assert_eq!(&text[start..end], doc.analysis.index.at(offset).expect("a name").key.name);
+        } else if location.range.start != location.range.end {
+            elsewhere += 1;
+            let target = super::document::path_of(&location.uri).expect("a file");
+            let module = std::fs::read_to_string(&target).expect("the module");
+            let lines = super::position::Lines::new(&module, Encoding::Utf16);
+            let start = lines.offset(&module, location.range.start);
+            let end = lines.offset(&module, location.range.end);
+            assert_eq!(&module[start..end], doc.analysis.index.at(offset).expect("a name").key.name, "at {offset}");
+        }
+    }
+    assert!(elsewhere > 0, "`rust.test` and its argument lead to modules/rust.flow");
 }

@@ -59,7 +59,18 @@
 [
   "on"
   "after"
+  "from"
 ] @keyword
+
+; Modules: `import "path" as alias`, `export template`.
+[
+  "import"
+  "as"
+] @keyword.import
+
+(export) @keyword.modifier
+
+"template" @keyword.function
 
 [
   "when"
@@ -69,7 +80,8 @@
 
 (checkout) @keyword
 
-; `string`, `boolean`, `number` and `choice[...]`: the types of manual inputs.
+; `string`, `boolean`, `number` and `choice[...]`: the types of manual inputs and of
+; template parameters.
 [
   "string"
   "boolean"
@@ -82,6 +94,9 @@
 (string) @string
 
 (escape_sequence) @string.escape
+
+; `{{name}}` in a template's strings: where the parameter's value is put.
+(interpolation) @variable.parameter
 
 (invalid_escape) @error
 
@@ -136,6 +151,18 @@
 (output_statement
   name: (identifier) @property)
 
+(import_statement
+  path: (string) @string.special.path)
+
+(import_statement
+  alias: (identifier) @module)
+
+(template
+  name: (identifier) @function)
+
+(parameter
+  name: (identifier) @variable.parameter)
+
 ; ------------------------------------------------------------------ names referred to
 
 (owner_statement
@@ -170,6 +197,16 @@
 
 (secret_statement
   secret: (identifier) @constant)
+
+; `from rust.test(toolchain: "1.83")`: a module alias, a template, its arguments.
+(template_call
+  module: (identifier) @module)
+
+(template_call
+  name: (identifier) @function.call)
+
+(template_argument
+  name: (identifier) @variable.parameter)
 
 ; ------------------------------------------------------------------ triggers
 

@@ -1,5 +1,5 @@
-; Scopes: roles and policies are visible to the processes of their file; activities, artifacts,
-; inputs, matrix axes and outputs to the rest of their process.
+; Scopes: roles, policies, templates and import aliases are visible to the whole file;
+; activities, artifacts, inputs, matrix axes and outputs to the rest of their process.
 (source_file) @local.scope
 
 (process) @local.scope
@@ -32,6 +32,15 @@
 (service_statement
   name: (identifier) @local.definition.var)
 
+(import_statement
+  alias: (identifier) @local.definition.namespace)
+
+(template
+  name: (identifier) @local.definition.function)
+
+(parameter
+  name: (identifier) @local.definition.parameter)
+
 ; References
 (owner_statement
   role: (identifier) @local.reference)
@@ -59,3 +68,11 @@
 
 (consumes_statement
   artifact: (identifier) @local.reference)
+
+; `from local()` names a template of this file, `from alias.name()` a module imported here.
+(template_call
+  module: (identifier) @local.reference)
+
+(template_call
+  .
+  name: (identifier) @local.reference)

@@ -25,8 +25,10 @@ syn region  flowcBlockComment start="/\*" end="\*/" contains=flowcTodo,@Spell
 " ------------------------------------------------------------------ strings
 syn match   flowcEscape contained +\\\%(["\\ntr0$]\|u{\x\+}\)+
 syn match   flowcBadEscape contained +\\\%(["\\ntr0$]\|u{\x\+}\)\@!.\=+
-syn region  flowcString start=+"+ skip=+\\\\\|\\"+ end=+"+ end=+$+ contains=flowcEscape,flowcBadEscape
-syn region  flowcString start=+"""+ end=+"""+ contains=flowcEscape,flowcBadEscape
+" `{{name}}` in a template's strings: the parameter's value goes there.
+syn match   flowcInterpolation contained "{{\h\k*}}"
+syn region  flowcString start=+"+ skip=+\\\\\|\\"+ end=+"+ end=+$+ contains=flowcEscape,flowcBadEscape,flowcInterpolation
+syn region  flowcString start=+"""+ end=+"""+ contains=flowcEscape,flowcBadEscape,flowcInterpolation
 syn cluster flowcStrings contains=flowcString
 
 " ------------------------------------------------------------------ literals
@@ -82,6 +84,25 @@ syn keyword flowcType string boolean number
 syn match   flowcType "\<choice\ze\s*\["
 syn match   flowcStatement "\<\%(github\|gitlab\)\ze\s\+step\>"
 
+" Modules and templates: `import "path" as alias`, `export template NAME(PARAM: TYPE = DEFAULT)`,
+" `activity NAME from alias.template(ARG: VALUE), local() after ...`.
+syn keyword flowcInclude import nextgroup=flowcImportPath skipwhite
+syn region  flowcImportPath contained start=+"+ skip=+\\\\\|\\"+ end=+"+ end=+$+ oneline
+      \ contains=flowcEscape,flowcBadEscape nextgroup=flowcImportAs skipwhite
+syn keyword flowcImportAs contained as nextgroup=flowcModuleName skipwhite
+syn match   flowcModuleName contained "\h\k*"
+syn keyword flowcStorageClass export
+syn keyword flowcDeclaration template nextgroup=flowcTemplateName skipwhite skipempty
+syn match   flowcTemplateName contained "\h\k*"
+syn keyword flowcFrom from nextgroup=flowcModuleRef,flowcTemplateRef skipwhite skipempty
+syn match   flowcModuleRef contained "\h\k*\ze\s*\." nextgroup=flowcTemplateDot skipwhite
+syn match   flowcTemplateDot contained "\." nextgroup=flowcTemplateRef skipwhite
+syn match   flowcTemplateRef contained "\h\k*\ze\s*(" nextgroup=flowcTemplateArgs skipwhite
+syn region  flowcTemplateArgs contained matchgroup=flowcDelimiter start="(" end=")"
+      \ contains=flowcParameter,@flowcLiterals,flowcLineComment,flowcBlockComment
+      \ nextgroup=flowcTemplateComma skipwhite
+syn match   flowcTemplateComma contained "," nextgroup=flowcModuleRef,flowcTemplateRef skipwhite skipempty
+
 " Names being declared, and names referred to.
 syn match   flowcProcessName contained "\h\k*"
 syn match   flowcActivityName contained "\h\k*"
@@ -105,7 +126,8 @@ syn match   flowcPolicyRef contained "\h\k*" nextgroup=flowcPolicyComma skipwhit
 syn match   flowcPolicyComma contained "," nextgroup=flowcPolicyRef skipwhite skipempty
 syn match   flowcPolicyName contained "\h\k*"
 
-" `on push(branches: [...])`, `manual(level: choice["a"] = "a")`
+" `on push(branches: [...])`, `manual(level: choice["a"] = "a")`, the parameters of a
+" template and the arguments of a call
 syn match   flowcParameter "\<\h\k*\ze\s*:"
 
 " ------------------------------------------------------------------ blocks
@@ -161,11 +183,12 @@ if !get(g:, 'flowc_no_shell_highlight', 0)
   syn iskeyword @,48-57,_,-
   syn sync clear
   syn sync fromstart
-  " flowc's escapes win over the shell's backslash sequences.
+  " flowc's escapes and placeholders win over the shell's backslash sequences and braces.
   syn match flowcEscape contained +\\\%(["\\ntr0$]\|u{\x\+}\)+
+  syn match flowcInterpolation contained "{{\h\k*}}"
   " `step """`, `github step """`: the script between the quotes.
   syn region flowcShellScript matchgroup=flowcString start=+\%(\<step\s\+\)\@<="""+ end=+"""+ keepend
-        \ contains=flowcEscape,@flowcShell
+        \ contains=flowcEscape,flowcInterpolation,@flowcShell
 endif
 
 " ------------------------------------------------------------------ colours
@@ -174,6 +197,7 @@ hi def link flowcLineComment      Comment
 hi def link flowcBlockComment     Comment
 hi def link flowcString           String
 hi def link flowcEscape           SpecialChar
+hi def link flowcInterpolation    Special
 hi def link flowcBadEscape        Error
 hi def link flowcBoolean          Boolean
 hi def link flowcNull             Constant
@@ -220,6 +244,18 @@ hi def link flowcTargetKey        Identifier
 hi def link flowcTargetNumber     Number
 hi def link flowcTargetConstant   Constant
 hi def link flowcBrace            Delimiter
+hi def link flowcInclude          Include
+hi def link flowcImportPath       String
+hi def link flowcImportAs         Include
+hi def link flowcModuleName       Identifier
+hi def link flowcStorageClass     StorageClass
+hi def link flowcTemplateName     Function
+hi def link flowcFrom             Statement
+hi def link flowcModuleRef        Identifier
+hi def link flowcTemplateDot      Delimiter
+hi def link flowcTemplateRef      Function
+hi def link flowcTemplateComma    Delimiter
+hi def link flowcDelimiter        Delimiter
 
 let b:current_syntax = 'flowc'
 

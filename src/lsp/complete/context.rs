@@ -44,6 +44,18 @@ pub enum Slot {
     Members,
     /// One keyword that must come next.
     Word(&'static str),
+    /// One of a few keywords.
+    Words(&'static [&'static str]),
+    /// After `from` or a `,` in a from clause: local templates and module aliases.
+    Templates,
+    /// After `ALIAS.` in a from clause: the templates that module exports.
+    ModuleTemplates(String),
+    /// Inside the parentheses of a template call (the path of the template), after `(` or
+    /// `,`: its parameters not given yet.
+    TemplateArgs {
+        path: Vec<String>,
+        given: Vec<String>,
+    },
     /// A new name, a literal, or something completion cannot help with.
     Nothing,
 }
@@ -62,6 +74,9 @@ enum Frame {
     Brace(Block),
     /// `(`, after the word before it (a trigger or a function), if any.
     Paren(String),
+    /// `(` of a template call in a from clause: the template's path and the index of the
+    /// `(` token.
+    Call(Vec<String>, usize),
     Bracket,
 }
 
@@ -79,11 +94,14 @@ pub fn at(before: &str) -> Option<Cursor> {
         match token {
             Token::Punct("{") => nesting.open(&tokens[start..i]),
             Token::Punct("}") => nesting.close(),
-            Token::Punct("(") => {
-                nesting.frames.push(Frame::Paren(word_before(&tokens[..i]).unwrap_or_default().into()))
-            }
+            Token::Punct("(") => nesting.frames.push(match template_call(&tokens[..i]) {
+                Some(path) => Frame::Call(path, i),
+                None => Frame::Paren(word_before(&tokens[..i]).unwrap_or_default().into()),
+            }),
             Token::Punct("[") => nesting.frames.push(Frame::Bracket),
-            Token::Punct(")") if matches!(nesting.frames.last(), Some(Frame::Paren(_))) => drop(nesting.frames.pop()),
+            Token::Punct(")") if matches!(nesting.frames.last(), Some(Frame::Paren(_) | Frame::Call(..))) => {
+                drop(nesting.frames.pop())
+            }
             Token::Punct("]") if nesting.frames.last() == Some(&Frame::Bracket) => drop(nesting.frames.pop()),
             _ => continue,
         }
@@ -142,6 +160,62 @@ fn innermost_block(frames: &[Frame]) -> Block {
         .unwrap_or(Block::Top)
 }
 
+/// The start of the dotted path `a.b.c` that ends `tokens`, and its words.
+fn path_before(tokens: &[Token]) -> (usize, Vec<String>) {
+    let mut i = tokens.len();
+    let mut path = Vec::new();
+    while let Some(Token::Word(w)) = tokens[..i].last() {
+        path.insert(0, w.to_string());
+        i -= 1;
+        if i >= 2 && tokens[i - 1] == Token::Punct(".") && matches!(tokens[i - 2], Token::Word(_)) {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    (i, path)
+}
+
+/// The index of the `(` matching the `)` at `close`.
+fn open_paren(tokens: &[Token], close: usize) -> Option<usize> {
+    let mut depth = 0;
+    for i in (0..=close).rev() {
+        match tokens[i] {
+            Token::Punct(")") => depth += 1,
+            Token::Punct("(") if depth == 1 => return Some(i),
+            Token::Punct("(") => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// True when `tokens` end where a from clause expects a template: after
+/// `activity NAME from` or after `, ` following a template call of that clause.
+fn in_from_clause(tokens: &[Token]) -> bool {
+    let mut i = tokens.len();
+    loop {
+        match &tokens[..i] {
+            [.., Token::Word("activity"), Token::Word(_), Token::Word("from")] => return true,
+            [.., Token::Punct(")"), Token::Punct(",")] => {
+                let Some(open) = open_paren(tokens, i - 2) else { return false };
+                let (start, path) = path_before(&tokens[..open]);
+                if path.is_empty() {
+                    return false;
+                }
+                i = start;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The path of a template call whose `(` follows `tokens`, in a from clause.
+fn template_call(tokens: &[Token]) -> Option<Vec<String>> {
+    let (start, path) = path_before(tokens);
+    (!path.is_empty() && in_from_clause(&tokens[..start])).then_some(path)
+}
+
 fn word_before<'a>(tokens: &[Token<'a>]) -> Option<&'a str> {
     match tokens.last() {
         Some(Token::Word(w)) => Some(w),
@@ -158,9 +232,20 @@ fn opener(stmt: &[Token], enclosing: Block) -> (Block, Option<String>) {
         Some(Token::Word(w)) => Some(*w),
         _ => None,
     };
+    let mut depth = 0;
     for i in (0..stmt.len()).rev() {
-        // A keyword right after `activity`, `process`, `service` or `policy` is that thing's name.
-        if i > 0 && matches!(word(i - 1), Some("activity" | "process" | "service" | "policy")) {
+        // Words inside parentheses are arguments and parameters, not statements.
+        match stmt[i] {
+            Token::Punct(")") => depth += 1,
+            Token::Punct("(") => depth -= 1,
+            _ => {}
+        }
+        if depth > 0 || matches!(stmt[i], Token::Punct("(" | ")")) {
+            continue;
+        }
+        // A keyword right after `activity`, `process`, `service`, `policy` or `template` is
+        // that thing's name.
+        if i > 0 && matches!(word(i - 1), Some("activity" | "process" | "service" | "policy" | "template")) {
             continue;
         }
         let name = word(i + 1).map(str::to_string);
@@ -169,6 +254,8 @@ fn opener(stmt: &[Token], enclosing: Block) -> (Block, Option<String>) {
             Some("policy") => Block::Policy,
             Some("process") => return (Block::Process, name),
             Some("activity") => return (Block::Activity, name),
+            // A template's body holds activity statements.
+            Some("template") => return (Block::Activity, None),
             Some("env") => Block::Env,
             Some("matrix") => Block::Matrix,
             Some("include" | "exclude") => Block::Combo,
@@ -184,14 +271,34 @@ fn opener(stmt: &[Token], enclosing: Block) -> (Block, Option<String>) {
 /// What is expected after `tokens` in `block`, inside `frames`.
 fn slot(frames: &[Frame], block: Block, tokens: &[Token]) -> Slot {
     if tokens.last() == Some(&Token::Punct(".")) {
+        if let [before @ .., Token::Word(alias), Token::Punct(".")] = tokens {
+            if in_from_clause(before) {
+                return Slot::ModuleTemplates(alias.to_string());
+            }
+        }
         return member(tokens);
     }
     match frames.last() {
         Some(Frame::Paren(name)) => paren(name, tokens.last()),
+        Some(Frame::Call(path, open)) => match tokens.last() {
+            Some(Token::Punct("(" | ",")) => {
+                Slot::TemplateArgs { path: path.clone(), given: arguments(&tokens[open + 1..]) }
+            }
+            _ => Slot::Nothing,
+        },
         Some(Frame::Bracket) if block == Block::Roles => Slot::Members,
         Some(Frame::Bracket) => Slot::Nothing,
         _ => statement(block, tokens),
     }
+}
+
+/// The names of the arguments written so far in a call: each word before a `:`.
+fn arguments(tokens: &[Token]) -> Vec<String> {
+    let words = tokens.windows(2).filter_map(|pair| match pair {
+        [Token::Word(name), Token::Punct(":")] => Some(name.to_string()),
+        _ => None,
+    });
+    words.collect()
 }
 
 /// After a dot: the words of the dotted path before it.
@@ -239,13 +346,25 @@ fn statement(block: Block, tokens: &[Token]) -> Slot {
     if is_operator(last) {
         return Slot::Expression;
     }
+    if matches!(last, Some(Token::Word("from") | Token::Punct(","))) && in_from_clause(tokens) {
+        return Slot::Templates;
+    }
     match last {
         Some(Token::Word(w)) => {
             if let Some(slot) = after_keyword(block, w) {
                 return slot;
             }
             if let [.., Token::Word("activity"), Token::Word(_)] = tokens {
-                return Slot::Word("after");
+                return Slot::Words(&["from", "after"]);
+            }
+        }
+        Some(Token::Str) if matches!(tokens, [.., Token::Word("import"), Token::Str]) => return Slot::Word("as"),
+        Some(Token::Punct(")")) => {
+            // After a template call: another one, or what follows the from clause.
+            if let Some(open) = open_paren(tokens, tokens.len() - 1) {
+                if template_call(&tokens[..open]).is_some() {
+                    return Slot::Word("after");
+                }
             }
         }
         Some(Token::Punct(",")) => return list_item(tokens),
@@ -280,6 +399,8 @@ fn after_keyword(block: Block, word: &str) -> Option<Slot> {
         "produces" => Slot::Word("artifact"),
         "allow_failure" => Slot::Word("when"),
         "on" if block == Block::Process => Slot::Triggers,
+        "export" if block == Block::Top => Slot::Word("template"),
+        "import" | "template" | "as" | "from" if block == Block::Top => Slot::Nothing,
         "github" | "gitlab" if block == Block::Activity => Slot::Word("step"),
         "process" | "activity" | "service" | "secrets" | "output" | "environment" | "artifact" | "roles" | "image"
         | "timeout" | "retry" | "url" | "uses" | "with" | "matrix" | "env" | "include" | "exclude" | "github"
@@ -351,7 +472,7 @@ mod tests {
         assert_eq!(slot_of("process p { on push(branches: [\"a\"]), "), Slot::Triggers);
         assert_eq!(slot_of("process p { on push("), Slot::TriggerArgs("push".into()));
         assert_eq!(slot_of("process p { on manual(a: "), Slot::InputTypes);
-        assert_eq!(slot_of("process p { activity a "), Slot::Word("after"));
+        assert_eq!(slot_of("process p { activity a "), Slot::Words(&["from", "after"]));
         assert_eq!(slot_of("process p { activity a { approved_by 2 of "), Slot::Names(Kind::Role));
         assert_eq!(slot_of("process p { activity a { informed a, "), Slot::Names(Kind::Role));
         assert_eq!(slot_of("process p { policies timeouts, "), Slot::Names(Kind::Policy));
@@ -371,6 +492,38 @@ mod tests {
             Slot::Member(vec!["outputs".into(), "build".into()])
         );
         assert_eq!(slot_of(&format!("{HEAD}    when branch == \"main\"\n    ")), Slot::Keywords(Block::Activity));
+    }
+
+    #[test]
+    fn templates_in_from_clauses() {
+        let head = "import \"std/toolchains\" as tc\nprocess p {\n  activity a from ";
+        assert_eq!(slot_of(head), Slot::Templates);
+        assert_eq!(slot_of(&format!("{head}sm")), Slot::Templates);
+        assert_eq!(slot_of(&format!("{head}tc.")), Slot::ModuleTemplates("tc".into()));
+        assert_eq!(slot_of(&format!("{head}tc.ru")), Slot::ModuleTemplates("tc".into()));
+        assert_eq!(slot_of(&format!("{head}tc.rust(version: \"1\"), ")), Slot::Templates);
+        assert_eq!(slot_of(&format!("{head}x(), y.z(), w.")), Slot::ModuleTemplates("w".into()));
+        let args = |path: &[&str], given: &[&str]| Slot::TemplateArgs {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            given: given.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(slot_of(&format!("{head}tc.rust(")), args(&["tc", "rust"], &[]));
+        assert_eq!(slot_of(&format!("{head}tc.rust(version: \"1\", ")), args(&["tc", "rust"], &["version"]));
+        assert_eq!(slot_of(&format!("{head}x(), smoke(wh")), args(&["smoke"], &[]));
+        assert_eq!(slot_of(&format!("{head}tc.rust(version: ")), Slot::Nothing);
+        assert_eq!(slot_of(&format!("{head}tc.rust() ")), Slot::Word("after"));
+        assert_eq!(slot_of(&format!("{head}tc.rust() after b, ")), Slot::Names(Kind::Activity));
+        // Not a from clause: an expression's call, an `after` list with an activity named `from`.
+        assert_eq!(slot_of("process p { activity a { when contains(x, "), Slot::Expression);
+        assert_eq!(slot_of("process p { activity a after from, "), Slot::Names(Kind::Activity));
+        // After the header, the activity's own block; a template's body is an activity's.
+        let cursor = at(&format!("{head}tc.rust(version: \"1\") {{\n    ")).unwrap();
+        assert_eq!((cursor.activity.as_deref(), cursor.slot), (Some("a"), Slot::Keywords(Block::Activity)));
+        assert_eq!(slot_of("template t(matrix: string, env: number) {\n  "), Slot::Keywords(Block::Activity));
+        assert_eq!(slot_of("process p { activity a from t(env: \"x\") { "), Slot::Keywords(Block::Activity));
+        assert_eq!(slot_of("export "), Slot::Word("template"));
+        assert_eq!(slot_of("import \"std/cache\" "), Slot::Word("as"));
+        assert_eq!(slot_of("import \"std/cache\" as "), Slot::Nothing);
     }
 
     #[test]

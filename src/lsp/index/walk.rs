@@ -9,6 +9,12 @@ const EVENTS: [&str; 4] = ["push", "pull_request", "schedule", "manual"];
 /// Every occurrence in a file.
 pub fn file(file: &ast::File) -> Vec<Occurrence> {
     let mut walker = Walker { out: Vec::new(), process: None, activity: None };
+    for import in &file.imports {
+        walker.add(Kind::Module, &import.alias, true);
+    }
+    for template in &file.templates {
+        walker.template(template);
+    }
     for role in &file.roles {
         walker.add(Kind::Role, &role.name, true);
     }
@@ -37,12 +43,54 @@ impl Walker {
     /// Adds an occurrence; `activity` scopes outputs and axes, other kinds ignore it.
     fn add_in(&mut self, kind: Kind, ident: &Ident, definition: bool, activity: Option<String>) {
         let process = match kind {
-            Kind::Role | Kind::Process | Kind::Policy | Kind::Property => None,
+            Kind::Role | Kind::Process | Kind::Policy | Kind::Property | Kind::Module => None,
             _ => self.process.clone(),
         };
         let activity = if matches!(kind, Kind::Output | Kind::Axis) { activity } else { None };
-        let key = Key { kind, name: ident.name.clone(), process, activity };
+        let key = Key { kind, name: ident.name.clone(), process, activity, module: None };
         self.out.push(Occurrence { key, span: ident.span, definition });
+    }
+
+    /// A template, its parameters, or a parameter (`of` is then the template), declared in
+    /// the module `module` (`None`: this file).
+    fn add_template(&mut self, kind: Kind, ident: &Ident, definition: bool, of: Option<&str>, module: Option<&str>) {
+        let key = Key {
+            kind,
+            name: ident.name.clone(),
+            process: None,
+            activity: of.map(str::to_string),
+            module: module.map(str::to_string),
+        };
+        self.out.push(Occurrence { key, span: ident.span, definition });
+    }
+
+    fn template(&mut self, t: &ast::Template) {
+        (self.process, self.activity) = (None, None);
+        self.add_template(Kind::Template, &t.name, true, None, None);
+        for param in &t.params {
+            self.add_template(Kind::Parameter, &param.name, true, Some(&t.name.name), None);
+        }
+        for stmt in &t.stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    /// `from local(a: 1), alias.name(b: 2)`
+    fn from(&mut self, calls: &[ast::TemplateCall]) {
+        for call in calls {
+            let (module, name) = match call.path.as_slice() {
+                [name] => (None, name),
+                [alias, name] => {
+                    self.add(Kind::Module, alias, false);
+                    (Some(alias.name.as_str()), name)
+                }
+                _ => continue,
+            };
+            self.add_template(Kind::Template, name, false, None, module);
+            for (arg, _) in &call.args {
+                self.add_template(Kind::Parameter, arg, false, Some(&name.name), module);
+            }
+        }
     }
 
     fn process(&mut self, p: &ast::Process) {
@@ -79,6 +127,7 @@ impl Walker {
     fn activity(&mut self, a: &ast::Activity) {
         self.activity = None;
         self.add(Kind::Activity, &a.name, true);
+        self.from(&a.from);
         for after in &a.after {
             self.add(Kind::Activity, after, false);
         }
@@ -142,7 +191,7 @@ impl Walker {
             [head, axis] if head.name == "matrix" => self.add(Kind::Axis, axis, false),
             [head, property] if head.name == "activity" || head.name == "process" => {
                 let name = format!("{}.{}", head.name, property.name);
-                let key = Key { kind: Kind::Property, name, process: None, activity: None };
+                let key = Key { kind: Kind::Property, name, process: None, activity: None, module: None };
                 self.out.push(Occurrence { key, span: head.span.to(property.span), definition: false });
             }
             [head, activity, output] if head.name == "outputs" => {
