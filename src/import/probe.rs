@@ -19,7 +19,8 @@ pub enum Level {
 
 /// True when a `target { key: ... }` block at `level` is accepted by the checker.
 pub fn accepts(target: Target, level: Level, key: &str) -> bool {
-    static CACHE: OnceLock<Mutex<HashMap<(Target, Level, String), bool>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<(Target, Level, String), bool>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(answer) = cache.lock().ok().and_then(|c| c.get(&(target, level, key.to_string())).copied()) {
         return answer;

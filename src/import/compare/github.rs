@@ -26,9 +26,7 @@ pub fn normalise(doc: &Node) -> Node {
     }
     let permissions = doc.remove("permissions");
     let defaults = doc.remove("defaults").and_then(|d| d.get("run").cloned());
-    for key in ["env"] {
-        drop_empty(&mut doc, key);
-    }
+    drop_empty(&mut doc, "env");
     if let Some(env) = doc.get_mut("env") {
         *env = texts(env);
     }

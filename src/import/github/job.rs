@@ -219,6 +219,7 @@ fn is_expr(v: &Node) -> bool {
     v.as_str().is_some_and(|s| s.contains("${{"))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn runs_on(
     value: &Node,
     a: &mut Activity,

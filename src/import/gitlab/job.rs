@@ -140,7 +140,7 @@ fn runner(tag: &str) -> String {
 pub fn minutes(text: &str) -> Option<u32> {
     let text = text.trim().to_ascii_lowercase();
     if let Ok(seconds) = text.parse::<u32>() {
-        return (seconds % 60 == 0).then_some(seconds / 60);
+        return seconds.is_multiple_of(60).then_some(seconds / 60);
     }
     let mut total = 0u32;
     let mut number = String::new();
@@ -167,7 +167,7 @@ pub fn minutes(text: &str) -> Option<u32> {
         total += match unit.as_str() {
             "h" | "hr" | "hrs" | "hour" | "hours" => n * 60,
             "m" | "min" | "mins" | "minute" | "minutes" => n,
-            "s" | "sec" | "secs" | "second" | "seconds" if n % 60 == 0 => n / 60,
+            "s" | "sec" | "secs" | "second" | "seconds" if n.is_multiple_of(60) => n / 60,
             "d" | "day" | "days" => n * 1440,
             _ => return None,
         };
@@ -218,7 +218,7 @@ fn needs(value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) -> V
                 need.get("job").and_then(Node::scalar_text),
                 need.get("artifacts") != Some(&Node::Bool(false)),
                 entries.iter().any(|(k, v)| {
-                    !matches!(k.as_str(), "job" | "artifacts") && !(k == "optional" && *v == Node::Bool(false))
+                    !(matches!(k.as_str(), "job" | "artifacts") || k == "optional" && *v == Node::Bool(false))
                 }),
             ),
             _ => (None, true, true),
