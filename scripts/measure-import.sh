@@ -10,13 +10,13 @@
 #   bash scripts/measure-import.sh ../shared/corpus --write  # record the current figures
 #   bash scripts/measure-import.sh ../shared/corpus -v       # every cause of every file
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
   echo "usage: scripts/measure-import.sh CORPUS_DIR [--write] [-v]" >&2
   exit 2
 fi
-corpus=$1
+corpus=$(cd "$1" && pwd)
 shift
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 args=(--baseline tests/fixtures/import/baseline.txt)
 for arg in "$@"; do
   case "$arg" in
