@@ -25,4 +25,4 @@ for arg in "$@"; do
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
-cargo run --quiet --release --locked -- import --measure "$corpus" "${args[@]}"
+cargo run --quiet --locked -- import --measure "$corpus" "${args[@]}"
