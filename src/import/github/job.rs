@@ -89,6 +89,8 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     }
     let mut body = steps::import(job.get("steps"), job.get("defaults").and_then(|d| d.get("run")), &place, ctx);
     if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
+        let reason = "an activity needs a step; the placeholder fails the job";
+        notes.push(ctx.drop("job without steps flowc can write", &place, reason, None));
         body.push(Stmt::Step {
             only: None,
             kind: super::super::flow::Step::Run(format!(

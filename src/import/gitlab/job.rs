@@ -92,6 +92,8 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
         notes.push(ctx.drop("job without `needs:`", &place, reason, None));
     }
     if steps.is_empty() {
+        let reason = "an activity needs a shell step; the placeholder fails the job";
+        notes.push(ctx.drop("job without `script:` lines (from an include or `trigger`)", &place, reason, None));
         steps.push(Stmt::Step {
             only: None,
             kind: Step::Run(format!("echo 'flowc import: job {job} has no script flowc can express' >&2\nexit 1\n")),
