@@ -15,7 +15,11 @@ pub fn render(e: &Expr, inputs: &[Input]) -> String {
         }
         K::Event(event) => quote(event_name(*event)),
         K::Context(c) => context(c, inputs),
-        K::Not(inner) => format!("!{}", grouped(inner, inputs)),
+        // `!` binds tighter than `==` on GitHub: `!(a == b)` keeps its parentheses.
+        K::Not(inner) => match inner.kind {
+            K::Eq(..) | K::Ne(..) | K::And(_) | K::Or(_) => format!("!({})", render(inner, inputs)),
+            _ => format!("!{}", render(inner, inputs)),
+        },
         K::Eq(a, b) => format!("{} == {}", operand(a, inputs), operand(b, inputs)),
         K::Ne(a, b) => format!("{} != {}", operand(a, inputs), operand(b, inputs)),
         K::And(items) => items.iter().map(|i| grouped(i, inputs)).collect::<Vec<_>>().join(" && "),
