@@ -83,7 +83,8 @@ impl Environment {
 
     pub fn gitlab_quorum_exact(&self) -> bool {
         (self.run_by.is_empty() && self.quorum <= 1)
-            || matches!(self.approvers.as_slice(), [Member::Team(_)]) || self.quorum as usize == self.approvers.len()
+            || matches!(self.approvers.as_slice(), [Member::Team(_)])
+            || self.quorum as usize == self.approvers.len()
     }
 }
 
