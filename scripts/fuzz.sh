@@ -71,9 +71,10 @@ for target in "${targets[@]}"; do
     log "$target: ok ($(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "fuzz/corpus/$target.log" | grep -oE '[0-9]+$' || echo '?') runs)"
   else
     failed=$((failed + 1))
-    log "$target: FAILED; the end of its log (fuzz/corpus/$target.log):"
-    tail -n 40 "fuzz/corpus/$target.log" >&2
-    log "reproducers: $(ls fuzz/artifacts/"$target"/ 2>/dev/null | tr '\n' ' ')"
+    log "$target: FAILED (full log: fuzz/corpus/$target.log):"
+    grep -a -m1 -A4 -E 'panicked at|ERROR: libFuzzer' "fuzz/corpus/$target.log" | cut -c1-400 >&2 || true
+    grep -a -m1 -E 'Test unit written to' "fuzz/corpus/$target.log" >&2 || true
+    log "reproduce: cargo fuzz run -s none $target FILE; keep it: copy FILE to tests/fixtures/crashes/"
   fi
 done
 echo "fuzz: $passed passed, $failed failed"
