@@ -17,11 +17,32 @@ use lexer::{Kind, Token};
 /// Formats one file. Fails with the syntax errors when the text does not parse.
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (_, errors) = crate::syntax::parse(file, text);
+    let (before, errors) = crate::syntax::parse(file, text);
     if errors.iter().any(Diagnostic::is_error) {
         return Err(errors);
     }
-    Ok(Printer::default().print(&lexer::tokens(text)))
+    let formatted = Printer::default().print(&lexer::tokens(text));
+    // The printer only moves white space, but the lexer cannot know every context the
+    // grammar can (a bare word `a//b` in a target block is not a comment): a result that
+    // would mean something else is refused, and the text is left as it is.
+    let (after, errors) = crate::syntax::parse(file, &formatted);
+    if errors.iter().any(Diagnostic::is_error) || without_spans(&before) != without_spans(&after) {
+        return Ok(text.to_string());
+    }
+    Ok(formatted)
+}
+
+/// A syntax tree's debug text with every span removed, to compare two trees by meaning.
+fn without_spans(file: &crate::ast::File) -> String {
+    let debug = format!("{file:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(start) = rest.find("Span {") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find('}').map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A bracket still open: the indentation of the line that opened it.
@@ -161,6 +182,10 @@ impl Printer {
 /// lines is stripped when it is parsed. Lines indented with tabs, or too little to move
 /// left, leave the token as it is.
 fn reindent(text: &str, shift: isize) -> String {
+    // Text on the opening line counts in the common indentation: moving the rest would change it.
+    if !text.starts_with("\"\"\"\n") {
+        return text.to_string();
+    }
     let mut lines = text.split('\n');
     let first = lines.next().unwrap_or("");
     let rest: Vec<&str> = lines.collect();
@@ -182,8 +207,11 @@ fn reindent(text: &str, shift: isize) -> String {
 /// A token's text with trailing white space removed from each line: the parser ignores it
 /// at the end of `"""` lines, and it cannot occur elsewhere inside a token.
 fn trim_lines(text: &str) -> String {
-    if !text.contains('\n') {
+    if !text.contains('\n') || text.contains('\r') {
         return text.to_string();
     }
-    text.split('\n').map(|line| line.trim_end_matches([' ', '\t', '\r'])).collect::<Vec<_>>().join("\n")
+    // The first line holds the opening quotes, and white space after them is significant.
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or("");
+    std::iter::once(first).chain(lines.map(|line| line.trim_end_matches([' ', '\t']))).collect::<Vec<_>>().join("\n")
 }

@@ -16,15 +16,22 @@ fn files(dir: &str) -> Vec<PathBuf> {
 }
 
 fn every_parsing_file() -> Vec<(PathBuf, String)> {
-    ["examples", "tests/fixtures/emit", "tests/fixtures/format", "tests/fixtures/check", "tests/fixtures/run"]
-        .iter()
-        .flat_map(|d| files(d))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (p, text)
-        })
-        .filter(|(_, text)| flowc::syntax::parse(FileId(0), text).1.iter().all(|d| !d.is_error()))
-        .collect()
+    [
+        "examples",
+        "tests/fixtures/emit",
+        "tests/fixtures/format",
+        "tests/fixtures/check",
+        "tests/fixtures/run",
+        "tests/fixtures/crashes",
+    ]
+    .iter()
+    .flat_map(|d| files(d))
+    .map(|p| {
+        let text = std::fs::read_to_string(&p).unwrap();
+        (p, text)
+    })
+    .filter(|(_, text)| flowc::syntax::parse(FileId(0), text).1.iter().all(|d| !d.is_error()))
+    .collect()
 }
 
 /// The syntax tree as text with every span removed.

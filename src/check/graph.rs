@@ -7,8 +7,9 @@ use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use indexmap::IndexMap;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graphmap::DiGraphMap;
+use std::collections::HashSet;
 
 /// Edge `a → b`: `a` waits for `b`; the weight is the span naming `b`.
 type Graph = DiGraphMap<usize, Span>;
@@ -51,7 +52,8 @@ fn push_need(needs: &mut Vec<String>, name: &str) {
 /// Reports every cycle; true when there was one.
 fn report_cycles(graph: &Graph, activities: &[Lowered], diagnostics: &mut Vec<Diagnostic>) -> bool {
     let mut found = false;
-    let mut components = tarjan_scc(graph);
+    // Kosaraju's search is iterative: no input can drive it into a stack overflow.
+    let mut components = kosaraju_scc(graph);
     components.iter_mut().for_each(|c| c.sort_unstable());
     components.sort();
     for component in components {
@@ -70,6 +72,7 @@ fn report_cycles(graph: &Graph, activities: &[Lowered], diagnostics: &mut Vec<Di
 
 /// A shortest path from `start` back to itself inside one strongly connected component.
 fn cycle_through(graph: &Graph, start: usize, component: &[usize]) -> Vec<usize> {
+    let component: HashSet<usize> = component.iter().copied().collect();
     let mut previous: IndexMap<usize, usize> = IndexMap::new();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {

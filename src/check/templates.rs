@@ -10,14 +10,16 @@ use crate::ast::{self, ActivityStmt as S, ExprKind, ParamType, Template, ValueKi
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 use indexmap::IndexMap;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graphmap::DiGraphMap;
+use std::collections::{HashMap, HashSet};
 
 /// For each file, by position: alias → the position of the file it imports.
 pub type Aliases = Vec<IndexMap<String, usize>>;
 
 pub fn resolve_imports(files: &[ast::File], sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Aliases {
     let names: Vec<&str> = sources.files().iter().map(|f| f.name.as_str()).collect();
+    let positions: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).rev().collect();
     let mut aliases: Aliases = vec![IndexMap::new(); files.len()];
     let mut graph: DiGraphMap<usize, usize> = DiGraphMap::new();
     for (i, file) in files.iter().enumerate() {
@@ -30,7 +32,7 @@ pub fn resolve_imports(files: &[ast::File], sources: &SourceMap, diagnostics: &m
             }
             seen.insert(&import.alias.name, import.alias.span);
             let target = crate::modules::resolve(names[i], &import.path.value);
-            if let Some(j) = names.iter().position(|n| *n == target) {
+            if let Some(&j) = positions.get(target.as_str()) {
                 aliases[i].insert(import.alias.name.clone(), j);
                 graph.add_edge(i, j, k);
             }
@@ -46,17 +48,19 @@ fn report_cycles(
     graph: &DiGraphMap<usize, usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for mut component in tarjan_scc(graph) {
+    for mut component in kosaraju_scc(graph) {
         component.sort_unstable();
+        let members: HashSet<usize> = component.iter().copied().collect();
         let start = component[0];
         if component.len() == 1 && !graph.contains_edge(start, start) {
             continue;
         }
         // Walk the cycle from its first file, following imports that stay inside it.
         let mut chain = vec![start];
+        let mut in_chain: HashSet<usize> = HashSet::from([start]);
         let mut at = start;
-        while let Some(next) = graph.neighbors(at).filter(|n| component.contains(n)).min() {
-            if next == start || chain.contains(&next) {
+        while let Some(next) = graph.neighbors(at).filter(|n| members.contains(n)).min() {
+            if !in_chain.insert(next) {
                 break;
             }
             chain.push(next);

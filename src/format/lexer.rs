@@ -33,8 +33,15 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let bytes = text.as_bytes();
     while i < bytes.len() {
         let start_space = i;
-        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r') {
-            i += 1;
+        loop {
+            if i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r') {
+                i += 1;
+            } else if text[i..].starts_with('\u{feff}') {
+                // The grammar reads a byte-order mark anywhere as white space.
+                i += '\u{feff}'.len_utf8();
+            } else {
+                break;
+            }
         }
         if i >= bytes.len() {
             break;
@@ -61,7 +68,7 @@ fn next(rest: &str) -> (Kind, usize) {
         b'=' | b'!' if b.get(1) == Some(&b'=') => (Kind::Punct, 2),
         b'&' if b.get(1) == Some(&b'&') => (Kind::Punct, 2),
         b'|' if b.get(1) == Some(&b'|') => (Kind::Punct, 2),
-        b'-' if b.get(1).is_some_and(u8::is_ascii_digit) => (Kind::Word, 1 + word_len(&rest[1..])),
+        b'-' => (Kind::Word, 1 + word_len(&rest[1..])),
         c if c.is_ascii_alphanumeric() || c == b'_' => (Kind::Word, word_len(rest)),
         _ => (Kind::Punct, rest.chars().next().map_or(1, char::len_utf8)),
     }

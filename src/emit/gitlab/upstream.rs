@@ -22,7 +22,7 @@ pub struct Plan {
 impl Plan {
     pub fn new(p: &Process) -> Plan {
         let mut parts: Vec<Option<Vec<Expr>>> = vec![None; p.activities.len()];
-        for i in 0..p.activities.len() {
+        for i in dependencies_first(p) {
             collect(p, i, &mut parts);
         }
         let effective: Vec<Option<Expr>> =
@@ -42,19 +42,42 @@ impl Plan {
     }
 }
 
-/// Fills `parts[i]`: the activity's own condition and (without a status function) the
-/// parts of everything it needs, each distinct conjunct once.
-fn collect(p: &Process, i: usize, parts: &mut Vec<Option<Vec<Expr>>>) {
-    if parts[i].is_some() {
-        return;
+/// Positions of the activities, each after everything it needs (Kahn's algorithm: no
+/// recursion, so no chain of activities can overflow the stack).
+fn dependencies_first(p: &Process) -> Vec<usize> {
+    let n = p.activities.len();
+    let needs: Vec<Vec<usize>> =
+        p.activities.iter().map(|a| a.needs.iter().filter_map(|d| p.index.get(d).copied()).collect()).collect();
+    let mut waiting: Vec<usize> = needs.iter().map(Vec::len).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, deps) in needs.iter().enumerate() {
+        deps.iter().for_each(|&d| dependents[d].push(i));
     }
-    parts[i] = Some(Vec::new()); // guards against cycles, which the checker already refused
+    let mut ready: Vec<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop() {
+        order.push(i);
+        for &j in &dependents[i] {
+            waiting[j] -= 1;
+            if waiting[j] == 0 {
+                ready.push(j);
+            }
+        }
+    }
+    // Activities on a cycle (refused by the checker) come last, in source order.
+    let placed: std::collections::HashSet<usize> = order.iter().copied().collect();
+    order.extend((0..n).filter(|i| !placed.contains(i)));
+    order
+}
+
+/// Fills `parts[i]`: the activity's own condition and (without a status function) the
+/// parts of everything it needs, each distinct conjunct once. Needs are filled first.
+fn collect(p: &Process, i: usize, parts: &mut [Option<Vec<Expr>>]) {
     let a = &p.activities[i];
     let mut mine: Vec<Expr> = a.condition.iter().cloned().collect();
     if !a.condition.as_ref().is_some_and(Expr::has_status) {
         let mut seen: HashSet<String> = mine.iter().map(ToString::to_string).collect();
         for dep in a.needs.iter().filter_map(|n| p.index.get(n).copied()) {
-            collect(p, dep, parts);
             // Upstream matrix and status conditions differ per leg or run; the job needs every leg anyway.
             let inherited = parts[dep].iter().flatten().filter(|c| !(c.reads_matrix() || c.has_status()));
             for c in inherited {
