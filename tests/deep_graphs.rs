@@ -57,3 +57,44 @@ fn a_long_chain_of_imports_loads() {
     let out = flowc(dir.path(), &["check", "main.flow"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+fn crash_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crashes").join(name)
+}
+
+#[test]
+fn a_matrix_of_ten_million_legs_is_refused_before_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crash_fixture("check_matrix_ten_million_legs.flow");
+    let out = flowc(dir.path(), &["check", file.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this matrix has 10000000 combinations; at most 256 can run"));
+}
+
+#[test]
+fn gitlab_job_names_of_matrix_legs_never_collide_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crash_fixture("gitlab_matrix_job_names_collide.flow");
+    let out =
+        flowc(dir.path(), &["build", file.to_str().unwrap(), "--target", "gitlab", "--stdout", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would both be named `p:build:a-b-c`"));
+}
+
+#[test]
+fn a_long_chain_and_a_long_condition_build_for_gitlab() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = (0..20_000).map(|i| {
+        let after = if i > 0 { format!(" after a{}", i - 1) } else { String::new() };
+        format!("  activity a{i}{after} {{ step \"x\" }}\n")
+    });
+    std::fs::write(dir.path().join("chain.flow"), process(chain)).unwrap();
+    let terms: Vec<String> = (0..20_000).map(|i| format!("branch != \"b{i}\"")).collect();
+    let long = format!("  activity a {{\n    when {}\n    step \"x\"\n  }}\n", terms.join(" && "));
+    std::fs::write(dir.path().join("long.flow"), process(std::iter::once(long)).replace("process p", "process q"))
+        .unwrap();
+    for file in ["chain.flow", "long.flow"] {
+        let out = flowc(dir.path(), &["build", file, "--target", "gitlab", "--out-dir", "out"]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -383,6 +383,9 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
     model::Step { only: step.only, kind, span: step.span }
 }
 
+/// The most legs a matrix may have: GitHub's limit.
+const MAX_LEGS: usize = 256;
+
 fn matrix(m: &ast::Matrix, diagnostics: &mut Vec<Diagnostic>) -> model::Matrix {
     check_unique("matrix axis", m.axes.iter().map(|(a, _)| a), diagnostics);
     let axes: Vec<(String, Vec<Data>)> =
@@ -427,6 +430,24 @@ fn matrix(m: &ast::Matrix, diagnostics: &mut Vec<Diagnostic>) -> model::Matrix {
     let include = combos(&m.include, true);
     let exclude = combos(&m.exclude, false);
     let matrix = model::Matrix { axes, include, exclude };
+    // Counted before any leg is built: a product of axes can be astronomically large.
+    let size = matrix
+        .axes
+        .iter()
+        .fold(1usize, |n, (_, values)| n.saturating_mul(values.len()))
+        .saturating_add(matrix.include.len());
+    if size > MAX_LEGS {
+        diagnostics.push(
+            errors::invalid(
+                m.span,
+                format!("this matrix has {size} combinations; at most {MAX_LEGS} can run"),
+                "too many legs",
+            )
+            .with_note("GitHub runs at most 256 jobs per matrix")
+            .with_help("split the activity, or `exclude` combinations"),
+        );
+        return model::Matrix { axes: Vec::new(), include: Vec::new(), exclude: Vec::new() };
+    }
     if matrix.legs().is_empty() {
         diagnostics.push(errors::invalid(m.span, "this matrix excludes every combination", "no legs left"));
     }

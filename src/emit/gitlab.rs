@@ -25,6 +25,7 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for process in &model.processes {
         let plan = upstream::Plan::new(process);
+        out.extend(colliding_names(process, &plan));
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
             out.extend(quorum_warning(model, process, a));
@@ -77,6 +78,22 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
+/// Matrix legs whose values join to the same job name (`a-b`+`c` and `a`+`b-c`).
+fn colliding_names(p: &Process, plan: &upstream::Plan) -> Option<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, a) in p.activities.iter().enumerate() {
+        if let Some(name) = plan.names(i).find(|name| !seen.insert(name.to_string())) {
+            return Some(errors::cannot_express(
+                "gitlab",
+                &format!("two legs of `{}` that would both be named `{name}`", a.name),
+                a.name_span,
+                "choose matrix values that stay distinct when joined with `-`",
+            ));
+        }
+    }
+    None
+}
+
 /// GitLab approval rules name one user or group each and must all be met: "N of a role" is
 /// exact only for a role that is one group, or when N is every member.
 fn quorum_warning(model: &Model, p: &Process, a: &Activity) -> Option<Diagnostic> {
@@ -120,7 +137,10 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
         let plan = upstream::Plan::new(process);
         for (i, jobs) in plan.jobs.iter().enumerate() {
             for (leg, name) in jobs {
-                doc.insert(name.as_str(), job(model, process, &plan, i, leg, several));
+                // Job names are unique (checked in `capabilities`): append without a key search.
+                if let Yaml::Map(entries) = &mut doc {
+                    entries.push((name.clone(), job(model, process, &plan, i, leg, several)));
+                }
             }
         }
     }

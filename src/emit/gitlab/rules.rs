@@ -57,11 +57,12 @@ pub fn translate(e: &Expr, leg: &Combo) -> Result<Rule, Unsupported> {
         Status::Always => Some("always"),
     });
     let mut parts = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for item in rest {
         match fold(item, leg, false)? {
             Folded::Const(true) => {}
             Folded::Const(false) => return Ok(Rule { condition: None, when, possible: false }),
-            Folded::Text(t) if !parts.contains(&t) => parts.push(t),
+            Folded::Text(t) if seen.insert(t.clone()) => parts.push(t),
             Folded::Text(_) => {}
         }
     }
