@@ -49,7 +49,7 @@ mkdir -p fuzz/corpus
 seed() {
   local corpus=fuzz/corpus/$1 file
   mkdir -p "$corpus"
-  for file in examples/*.flow tests/fixtures/*/*.flow tests/fixtures/crashes/*; do
+  for file in examples/*.flow tests/fixtures/*/*.flow; do
     [[ -f "$file" ]] || continue
     cp "$file" "$corpus/seed-$(sha1sum <"$file" | cut -c1-16)"
   done
