@@ -215,7 +215,7 @@ impl<K: Into<String>> FromIterator<(K, Yaml)> for Yaml {
 pub fn to_document(value: &Yaml, header: &str) -> String {
     check_unique_keys(value);
     let mut out = header_comment(header);
-    out.push_str(&render_body(value));
+    render_body(value, &mut out);
     out
 }
 
@@ -256,8 +256,16 @@ fn sanitize_comment(line: &str) -> String {
 fn check_unique_keys(value: &Yaml) {
     match value {
         Yaml::Seq(items) => items.iter().for_each(check_unique_keys),
+        // Most maps are a job's handful of keys: comparing them pairwise is cheaper than
+        // hashing them into a new set.
+        Yaml::Map(entries) if entries.len() <= 8 => {
+            for (i, (key, item)) in entries.iter().enumerate() {
+                assert!(entries[..i].iter().all(|(k, _)| k != key), "duplicate YAML map key {key:?}");
+                check_unique_keys(item);
+            }
+        }
         Yaml::Map(entries) => {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::with_capacity(entries.len());
             for (key, item) in entries {
                 assert!(seen.insert(key.as_str()), "duplicate YAML map key {key:?}");
                 check_unique_keys(item);
@@ -283,22 +291,23 @@ fn options() -> SerializerOptions {
     }
 }
 
-/// The value rendered by serde-saphyr, ending in exactly one newline.
-fn render_body(value: &Yaml) -> String {
-    let text = serde_saphyr::to_string_with_options(value, options())
+/// Appends the value rendered by serde-saphyr to `out` (written in place, not
+/// rendered apart and copied), ending in exactly one newline.
+fn render_body(value: &Yaml, out: &mut String) {
+    let start = out.len();
+    serde_saphyr::to_fmt_writer_with_options(out, value, options())
         .unwrap_or_else(|e| panic!("serde-saphyr failed to render YAML: {e}"));
-    with_single_final_newline(text)
+    end_with_single_newline(out, start);
 }
 
-/// `text` ending in exactly one `\n` (serde-saphyr ends block output with
-/// one already; this only guards the invariant).
-fn with_single_final_newline(mut text: String) -> String {
-    let trimmed = text.trim_end_matches('\n').len();
+/// Makes `text[start..]` end in exactly one `\n` (serde-saphyr ends block
+/// output with one already; this only guards the invariant).
+fn end_with_single_newline(text: &mut String, start: usize) {
+    let trimmed = text[start..].trim_end_matches('\n').len() + start;
     debug_assert!(text.len() - trimmed <= 1, "trailing blank lines would change a value");
     if text.len() == trimmed {
         text.push('\n');
     }
-    text
 }
 
 /// A [`Yaml`] node plus what the writer needs to know about its position.
