@@ -15,6 +15,12 @@ use flowc::source::FileId;
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
 fn main() {
+    // `cargo test --all-targets` runs benches without `--bench`: check that they work, quickly.
+    if !std::env::args().any(|a| a == "--bench") {
+        let compilation = flowc::compile(&support::sources(100), &Target::ALL);
+        assert!(!compilation.has_errors() && compilation.outputs.len() >= 2, "{:?}", compilation.diagnostics.first());
+        return;
+    }
     divan::main();
 }
 

@@ -29,6 +29,13 @@ fn main() {
         eprintln!("{a} and {b}: {}", if same { "same data" } else { "DIFFERENT data" });
         std::process::exit(if same { 0 } else { 1 });
     }
+    // `cargo test --all-targets` runs benches without `--bench`: check that they work, quickly.
+    if !std::env::args().any(|a| a == "--bench") {
+        let (tree, _) = tree(100);
+        assert!(!serde_json::to_string(&support::json(&tree)).expect("JSON").is_empty());
+        assert!(flowc::emit::yaml::to_document(&tree, "").starts_with("name: synthetic"));
+        return;
+    }
     divan::main();
 }
 
