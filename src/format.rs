@@ -29,6 +29,10 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     if errors.iter().any(Diagnostic::is_error) || without_spans(&before) != without_spans(&after) {
         return Ok(text.to_string());
     }
+    // Nor is a result that would format differently again (formatting is idempotent).
+    if Printer::default().print(&lexer::tokens(&formatted)) != formatted {
+        return Ok(text.to_string());
+    }
     Ok(formatted)
 }
 
