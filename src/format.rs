@@ -36,8 +36,9 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     Ok(formatted)
 }
 
-/// A syntax tree's debug text with every span removed, to compare two trees by meaning.
-fn without_spans(file: &crate::ast::File) -> String {
+/// A syntax tree's debug text with every span removed, to compare two trees by meaning
+/// (the formatter's guard, its tests and its fuzz target use this one definition).
+pub fn without_spans(file: &crate::ast::File) -> String {
     let debug = format!("{file:?}");
     let mut out = String::with_capacity(debug.len());
     let mut rest = debug.as_str();

@@ -36,17 +36,7 @@ fn every_parsing_file() -> Vec<(PathBuf, String)> {
 
 /// The syntax tree as text with every span removed.
 fn tree_without_spans(text: &str) -> String {
-    let (file, _) = flowc::syntax::parse(FileId(0), text);
-    let debug = format!("{file:?}");
-    let mut out = String::new();
-    let mut rest = debug.as_str();
-    while let Some(start) = rest.find("Span {") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    flowc::format::without_spans(&flowc::syntax::parse(FileId(0), text).0)
 }
 
 fn comments(text: &str) -> Vec<String> {

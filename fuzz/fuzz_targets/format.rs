@@ -20,15 +20,5 @@ fuzz_target!(|data: &[u8]| {
 
 /// The syntax tree as text with every span removed (as in `tests/format.rs`).
 fn tree_without_spans(text: &str) -> String {
-    let (file, _) = flowc::syntax::parse(FileId(0), text);
-    let debug = format!("{file:?}");
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(start) = rest.find("Span {") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    flowc::format::without_spans(&flowc::syntax::parse(FileId(0), text).0)
 }
