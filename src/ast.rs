@@ -37,13 +37,26 @@ pub struct Import {
     pub span: Span,
 }
 
-/// `export template NAME(params) { activity statements }`
+/// `export template NAME(params) { activity statements }`, or a group template whose body
+/// is whole activities (`{ activity a { ... } activity b after a { ... } }`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     pub name: Ident,
     pub exported: bool,
     pub params: Vec<Param>,
     pub stmts: Vec<ActivityStmt>,
+    pub activities: Vec<Activity>,
+    pub span: Span,
+}
+
+/// `use alias.name(args) as prefix` in a process: the activities of a group template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupUse {
+    pub call: TemplateCall,
+    /// Prepended to the group's activity (and artifact) names as `PREFIX-NAME`.
+    pub prefix: Option<Ident>,
+    /// How many of the process's own activities come before it: where its activities go.
+    pub at: usize,
     pub span: Span,
 }
 
@@ -113,6 +126,8 @@ pub struct Process {
     pub triggers: Vec<Trigger>,
     pub env: Vec<EnvEntry>,
     pub activities: Vec<Activity>,
+    /// `use` statements: group templates whose activities join the process.
+    pub uses: Vec<GroupUse>,
     pub targets: Vec<TargetBlock>,
     pub span: Span,
 }

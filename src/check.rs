@@ -35,6 +35,7 @@ pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic
     let mut model = Model::default();
     let aliases = templates::resolve_imports(files, sources, &mut diagnostics);
     for (index, file) in files.iter().enumerate() {
+        templates::check_kinds(file, &mut diagnostics);
         let roles = roles::collect(file, &mut diagnostics);
         let policies = policy::collect(file, &mut diagnostics);
         let first_process = model.processes.len();
@@ -70,8 +71,8 @@ fn expand(
     aliases: &templates::Aliases,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ast::Process {
-    let activities = p.activities.iter().map(|a| templates::expand(a, file, files, aliases, diagnostics)).collect();
-    ast::Process { activities, ..p.clone() }
+    let activities = templates::expand_process(p, file, files, aliases, diagnostics);
+    ast::Process { activities, uses: Vec::new(), ..p.clone() }
 }
 
 /// Reports each name that appears twice in `names`, pointing at both places.

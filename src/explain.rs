@@ -30,6 +30,7 @@ const EXPLANATIONS: &[(&str, &str)] = &[
     ("E0111", "A trigger is given an argument it does not take."),
     ("E0112", "`from` names a template (or module alias) that does not exist, or a template another module does not `export`."),
     ("E0113", "A template is called with an argument it does not declare, without a required one, or with a value of the wrong type."),
+    ("E0114", "A template is used the wrong way: `from` takes a template of activity statements, `use` a group template whose body is whole activities. A template holds one kind or the other."),
     ("E0116", "An `import` names a file that cannot be read, or a `std/` module that does not exist."),
     ("E0201", "Something is defined or given twice: a name (process, activity, role, artifact, ...) or a statement that may appear once."),
     ("E0301", "Activities wait for each other in a cycle, so none of them could start. The message shows the whole cycle."),

@@ -39,7 +39,7 @@ module.exports = grammar({
     // import_stmt = { kw_import ~ string ~ kw_as ~ ident }
     import_statement: ($) => seq('import', field('path', $.string), 'as', field('alias', $.identifier)),
     // template = { kw_export? ~ kw_template ~ ident ~ "(" ~ (param ~ ("," ~ param)* ~ ","?)? ~ ")"
-    //              ~ "{" ~ activity_stmt* ~ "}" }
+    //              ~ "{" ~ (activity | activity_stmt)* ~ "}" }
     template: ($) =>
       seq(
         optional(field('export', $.export)),
@@ -47,7 +47,7 @@ module.exports = grammar({
         field('name', $.identifier),
         field('parameters', $.parameters),
         '{',
-        repeat($._activity_statement),
+        repeat(choice($.activity, $._activity_statement)),
         '}',
       ),
     // kw_export
@@ -114,8 +114,12 @@ module.exports = grammar({
         $.env_block,
         $.secrets_statement,
         $.activity,
+        $.use_statement,
         $.target_block,
       ),
+    // use_stmt = { kw_use ~ template_call ~ (kw_as ~ ident)? }: a group template's activities.
+    use_statement: ($) =>
+      seq('use', field('template', $.template_call), optional(seq('as', field('prefix', $.identifier)))),
     // owner_stmt = { kw_owner ~ ident }
     owner_statement: ($) => seq('owner', field('role', $.identifier)),
     // manager_stmt = { kw_manager ~ ident }

@@ -19,6 +19,7 @@ pub const UNKNOWN_TRIGGER: &str = "E0110";
 pub const UNKNOWN_ARGUMENT: &str = "E0111";
 pub const UNKNOWN_TEMPLATE: &str = "E0112";
 pub const TEMPLATE_ARGUMENT: &str = "E0113";
+pub const TEMPLATE_KIND: &str = "E0114";
 pub const IMPORT_CYCLE: &str = "E0303";
 pub const DUPLICATE: &str = "E0201";
 pub const CYCLE: &str = "E0301";

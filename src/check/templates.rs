@@ -93,7 +93,11 @@ pub fn expand(
     }
     let mut from_templates = Vec::new();
     for call in &activity.from {
-        let Some(template) = find(call, file, files, aliases, diagnostics) else { continue };
+        let Some((_, template)) = find(call, file, files, aliases, diagnostics) else { continue };
+        if !template.activities.is_empty() {
+            diagnostics.push(wrong_kind(call, template, "`from` takes a template of activity statements"));
+            continue;
+        }
         let Some(values) = arguments(call, template, diagnostics) else { continue };
         from_templates.extend(template.stmts.iter().map(|s| substitute(s, &values)));
     }
@@ -102,6 +106,120 @@ pub fn expand(
         from_templates.into_iter().filter(|s| single_kind(s).is_none_or(|k| !own.contains(&k))).collect();
     stmts.extend(activity.stmts.iter().cloned());
     ast::Activity { from: Vec::new(), stmts, ..activity.clone() }
+}
+
+/// The process's activities with each `use` of a group template replaced by the group's
+/// activities, in source order. A group's activities are expanded in the scope of the module
+/// that declares it (their `from` calls name that module's templates and imports).
+pub fn expand_process(
+    process: &ast::Process,
+    file: usize,
+    files: &[ast::File],
+    aliases: &Aliases,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ast::Activity> {
+    let mut activities = Vec::with_capacity(process.activities.len());
+    let mut uses = process.uses.iter().peekable();
+    for at in 0..=process.activities.len() {
+        while let Some(group) = uses.next_if(|u| u.at == at) {
+            activities.extend(group_activities(group, file, files, aliases, diagnostics));
+        }
+        if let Some(activity) = process.activities.get(at) {
+            activities.push(expand(activity, file, files, aliases, diagnostics));
+        }
+    }
+    activities
+}
+
+fn group_activities(
+    group: &ast::GroupUse,
+    file: usize,
+    files: &[ast::File],
+    aliases: &Aliases,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ast::Activity> {
+    let Some((module, template)) = find(&group.call, file, files, aliases, diagnostics) else { return Vec::new() };
+    if template.activities.is_empty() {
+        diagnostics.push(wrong_kind(&group.call, template, "`use` takes a group template: one made of activities"));
+        return Vec::new();
+    }
+    let Some(values) = arguments(&group.call, template, diagnostics) else { return Vec::new() };
+    let members: HashSet<&str> = template.activities.iter().map(|a| a.name.name.as_str()).collect();
+    let artifacts: HashSet<&str> = template
+        .activities
+        .iter()
+        .flat_map(|a| &a.stmts)
+        .filter_map(|s| match s {
+            S::Produces { name, .. } => Some(name.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let rename = |ident: &mut ast::Ident, names: &HashSet<&str>| {
+        if let Some(prefix) = &group.prefix {
+            if names.contains(ident.name.as_str()) {
+                ident.name = format!("{}-{}", prefix.name, ident.name);
+            }
+        }
+    };
+    template
+        .activities
+        .iter()
+        .map(|activity| {
+            let mut activity = activity.clone();
+            rename(&mut activity.name, &members);
+            activity.after.iter_mut().for_each(|a| rename(a, &members));
+            activity.stmts = activity.stmts.iter().map(|s| substitute(s, &values)).collect();
+            for (_, value) in activity.from.iter_mut().flat_map(|call| &mut call.args) {
+                strings_in_value(value, &mut |s| replace_params(s, &values));
+            }
+            for stmt in &mut activity.stmts {
+                match stmt {
+                    S::Produces { name, .. } => rename(name, &artifacts),
+                    S::Consumes(names) => names.iter_mut().for_each(|n| rename(n, &artifacts)),
+                    _ => {}
+                }
+                exprs_in_stmt(stmt, &mut |e| {
+                    paths_in_expr(e, &mut |path| {
+                        if let [outputs, producer, ..] = path {
+                            if outputs.name == "outputs" {
+                                rename(producer, &members);
+                            }
+                        }
+                    })
+                });
+            }
+            expand(&activity, module, files, aliases, diagnostics)
+        })
+        .collect()
+}
+
+/// A template holds activity statements or activities, not both.
+pub fn check_kinds(file: &ast::File, diagnostics: &mut Vec<Diagnostic>) {
+    for template in &file.templates {
+        if let (Some(activity), false) = (template.activities.first(), template.stmts.is_empty()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    errors::TEMPLATE_KIND,
+                    format!("template `{}` mixes activities and activity statements", template.name.name),
+                    template.name.span,
+                    "holds both",
+                )
+                .with_label(activity.name.span, "an activity")
+                .with_help("split it: a template of statements for `from`, a group of activities for `use`"),
+            );
+        }
+    }
+}
+
+fn wrong_kind(call: &ast::TemplateCall, template: &Template, what: &str) -> Diagnostic {
+    let (kind, help) = if template.activities.is_empty() {
+        ("activity statements", "start an activity from it: `activity NAME from TEMPLATE(...) { }`")
+    } else {
+        ("activities", "put its activities into the process with `use TEMPLATE(...)`")
+    };
+    Diagnostic::error(errors::TEMPLATE_KIND, what, call.span, format!("`{}` holds {kind}", template.name.name))
+        .with_label(template.name.span, "declared here")
+        .with_help(help)
 }
 
 /// The kind of a statement that may appear once in an activity.
@@ -127,7 +245,7 @@ fn find<'a>(
     files: &'a [ast::File],
     aliases: &Aliases,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<&'a Template> {
+) -> Option<(usize, &'a Template)> {
     let (module, name) = match call.path.as_slice() {
         [name] => (file, name),
         [alias, name] => match aliases[file].get(&alias.name) {
@@ -169,7 +287,7 @@ fn find<'a>(
         );
         return None;
     }
-    Some(template)
+    Some((module, template))
 }
 
 /// The parameter values of a call: given arguments, then defaults. Reports unknown, missing
@@ -240,14 +358,17 @@ fn typed_text(value: &ValueKind, ty: ParamType) -> Option<String> {
 /// A template statement with `{{param}}` replaced in every string it holds.
 fn substitute(stmt: &S, values: &IndexMap<String, String>) -> S {
     let mut stmt = stmt.clone();
-    strings_in_stmt(&mut stmt, &mut |s: &mut String| {
-        if s.contains("{{") {
-            for (name, value) in values {
-                *s = s.replace(&format!("{{{{{name}}}}}"), value);
-            }
-        }
-    });
+    strings_in_stmt(&mut stmt, &mut |s: &mut String| replace_params(s, values));
     stmt
+}
+
+/// `{{name}}` replaced by the argument's text.
+fn replace_params(s: &mut String, values: &IndexMap<String, String>) {
+    if s.contains("{{") {
+        for (name, value) in values {
+            *s = s.replace(&format!("{{{{{name}}}}}"), value);
+        }
+    }
 }
 
 fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
@@ -261,9 +382,7 @@ fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
             }
             ast::StepKind::Checkout => {}
         },
-        S::Env(entries) => entries.iter_mut().for_each(|e| strings_in_expr(&mut e.value, f)),
-        S::When(e) => strings_in_expr(e, f),
-        S::AllowFailure { when: Some(e), .. } => strings_in_expr(e, f),
+        S::Env(_) | S::When(_) | S::AllowFailure { .. } => exprs_in_stmt(stmt, &mut |e| strings_in_expr(e, f)),
         S::Service(service) => {
             f(&mut service.image.value);
             service.env.iter_mut().for_each(|e| strings_in_expr(&mut e.value, f));
@@ -302,5 +421,31 @@ fn strings_in_expr(expr: &mut ast::Expr, f: &mut dyn FnMut(&mut String)) {
             strings_in_expr(b, f);
         }
         _ => {}
+    }
+}
+
+/// Every expression a statement holds, at the top level.
+fn exprs_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut ast::Expr)) {
+    match stmt {
+        S::Env(entries) => entries.iter_mut().for_each(|e| f(&mut e.value)),
+        S::When(e) | S::AllowFailure { when: Some(e), .. } => f(e),
+        S::Service(service) => service.env.iter_mut().for_each(|e| f(&mut e.value)),
+        _ => {}
+    }
+}
+
+/// Every path (`outputs.build.version`) inside an expression.
+fn paths_in_expr(expr: &mut ast::Expr, f: &mut dyn FnMut(&mut [ast::Ident])) {
+    match &mut expr.kind {
+        ExprKind::Path(path) => f(path),
+        ExprKind::List(items) | ExprKind::And(items) | ExprKind::Or(items) | ExprKind::Call(_, items) => {
+            items.iter_mut().for_each(|e| paths_in_expr(e, f))
+        }
+        ExprKind::Not(e) => paths_in_expr(e, f),
+        ExprKind::Compare(_, a, b) => {
+            paths_in_expr(a, f);
+            paths_in_expr(b, f);
+        }
+        ExprKind::Literal(_) => {}
     }
 }

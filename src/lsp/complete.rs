@@ -22,7 +22,8 @@ use lsp_types::{
 };
 
 const TOP: &[&str] = &["process", "roles", "policy", "import", "template", "export"];
-const PROCESS: &[&str] = &["owner", "manager", "policies", "on", "env", "secrets", "activity", "github", "gitlab"];
+const PROCESS: &[&str] =
+    &["owner", "manager", "policies", "on", "env", "secrets", "activity", "use", "github", "gitlab"];
 const ACTIVITY: &[&str] = &[
     "runs_on",
     "image",

@@ -18,8 +18,10 @@ pub fn symbols(docs: &Documents, params: DocumentSymbolParams) -> Option<Documen
     }
     for template in &file.templates {
         let detail = super::hover::signature(template);
-        symbols
-            .push((template.span.start, symbol(doc, &template.name, template.span, SymbolKind::CLASS, detail, None)));
+        let children =
+            (!template.activities.is_empty()).then(|| template.activities.iter().map(|a| activity(doc, a)).collect());
+        let template_symbol = symbol(doc, &template.name, template.span, SymbolKind::CLASS, detail, children);
+        symbols.push((template.span.start, template_symbol));
     }
     for role in &file.roles {
         let members = role.members.iter().map(|m| m.name.value.as_str()).collect::<Vec<_>>().join(", ");

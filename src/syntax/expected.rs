@@ -40,6 +40,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         template | kw_template | kw_export => "`template`",
         param | param_type => "a parameter (`name: string`)",
         from_clause | kw_from => "`from`",
+        use_stmt | kw_use => "`use`",
         template_call => "a template (`name(...)`)",
         call_arg => "an argument (`name: value`)",
         policy_for | kw_for => "`for`",

@@ -102,6 +102,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_export
             | Rule::kw_template
             | Rule::kw_from
+            | Rule::kw_use
             | Rule::kw_true
             | Rule::kw_false
             | Rule::kw_null
@@ -171,6 +172,7 @@ impl Lowerer {
             triggers: vec![],
             env: vec![],
             activities: vec![],
+            uses: vec![],
             targets: vec![],
             span,
         };
@@ -191,6 +193,14 @@ impl Lowerer {
                 Rule::activity => {
                     let activity = self.activity(stmt);
                     process.activities.push(activity);
+                }
+                Rule::use_stmt => {
+                    let span = self.span(&stmt);
+                    let mut parts = inner(stmt);
+                    let call = self.template_call(parts.next().expect("used template"));
+                    let prefix = parts.next().map(|p| self.ident(p));
+                    let at = process.activities.len();
+                    process.uses.push(GroupUse { call, prefix, at, span });
                 }
                 Rule::target_block => {
                     let block = self.target_block(stmt);
@@ -227,8 +237,14 @@ impl Lowerer {
             let default = kv.next().map(|d| self.literal(d));
             params.push(Param { name, ty, default });
         }
-        let stmts = parts.map(|s| self.activity_stmt(s)).collect();
-        Template { name, exported, params, stmts, span }
+        let (mut stmts, mut activities) = (Vec::new(), Vec::new());
+        for part in parts {
+            match part.as_rule() {
+                Rule::activity => activities.push(self.activity(part)),
+                _ => stmts.push(self.activity_stmt(part)),
+            }
+        }
+        Template { name, exported, params, stmts, activities, span }
     }
 
     fn template_call(&mut self, pair: P) -> TemplateCall {

@@ -60,6 +60,7 @@
   "on"
   "after"
   "from"
+  "use"
 ] @keyword
 
 ; Modules: `import "path" as alias`, `export template`.
@@ -207,6 +208,10 @@
 
 (template_argument
   name: (identifier) @variable.parameter)
+
+; `use rust.checks() as stable`: the prefix of the group's activity names.
+(use_statement
+  prefix: (identifier) @module)
 
 ; ------------------------------------------------------------------ triggers
 

@@ -95,12 +95,15 @@ syn keyword flowcStorageClass export
 syn keyword flowcDeclaration template nextgroup=flowcTemplateName skipwhite skipempty
 syn match   flowcTemplateName contained "\h\k*"
 syn keyword flowcFrom from nextgroup=flowcModuleRef,flowcTemplateRef skipwhite skipempty
+" `use alias.group(ARG: VALUE) as PREFIX`: a group template's activities in a process.
+syn keyword flowcFrom use nextgroup=flowcModuleRef,flowcTemplateRef skipwhite skipempty
+syn keyword flowcUseAs contained as nextgroup=flowcModuleName skipwhite
 syn match   flowcModuleRef contained "\h\k*\ze\s*\." nextgroup=flowcTemplateDot skipwhite
 syn match   flowcTemplateDot contained "\." nextgroup=flowcTemplateRef skipwhite
 syn match   flowcTemplateRef contained "\h\k*\ze\s*(" nextgroup=flowcTemplateArgs skipwhite
 syn region  flowcTemplateArgs contained matchgroup=flowcDelimiter start="(" end=")"
       \ contains=flowcParameter,@flowcLiterals,flowcLineComment,flowcBlockComment
-      \ nextgroup=flowcTemplateComma skipwhite
+      \ nextgroup=flowcTemplateComma,flowcUseAs skipwhite
 syn match   flowcTemplateComma contained "," nextgroup=flowcModuleRef,flowcTemplateRef skipwhite skipempty
 
 " Names being declared, and names referred to.
@@ -251,6 +254,7 @@ hi def link flowcModuleName       Identifier
 hi def link flowcStorageClass     StorageClass
 hi def link flowcTemplateName     Function
 hi def link flowcFrom             Statement
+hi def link flowcUseAs            Include
 hi def link flowcModuleRef        Identifier
 hi def link flowcTemplateDot      Delimiter
 hi def link flowcTemplateRef      Function

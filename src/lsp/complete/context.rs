@@ -346,7 +346,9 @@ fn statement(block: Block, tokens: &[Token]) -> Slot {
     if is_operator(last) {
         return Slot::Expression;
     }
-    if matches!(last, Some(Token::Word("from") | Token::Punct(","))) && in_from_clause(tokens) {
+    if matches!(last, Some(Token::Word("use")))
+        || matches!(last, Some(Token::Word("from") | Token::Punct(","))) && in_from_clause(tokens)
+    {
         return Slot::Templates;
     }
     match last {
@@ -473,6 +475,7 @@ mod tests {
         assert_eq!(slot_of("process p { on push("), Slot::TriggerArgs("push".into()));
         assert_eq!(slot_of("process p { on manual(a: "), Slot::InputTypes);
         assert_eq!(slot_of("process p { activity a "), Slot::Words(&["from", "after"]));
+        assert_eq!(slot_of("process p { use "), Slot::Templates);
         assert_eq!(slot_of("process p { activity a { approved_by 2 of "), Slot::Names(Kind::Role));
         assert_eq!(slot_of("process p { activity a { informed a, "), Slot::Names(Kind::Role));
         assert_eq!(slot_of("process p { policies timeouts, "), Slot::Names(Kind::Policy));

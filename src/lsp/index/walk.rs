@@ -73,6 +73,9 @@ impl Walker {
         for stmt in &t.stmts {
             self.stmt(stmt);
         }
+        for activity in &t.activities {
+            self.activity(activity);
+        }
     }
 
     /// `from local(a: 1), alias.name(b: 2)`
@@ -112,6 +115,9 @@ impl Walker {
             }
         }
         self.env(&p.env);
+        for group in &p.uses {
+            self.from(std::slice::from_ref(&group.call));
+        }
         for activity in &p.activities {
             self.activity(activity);
         }
