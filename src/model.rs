@@ -174,6 +174,8 @@ impl Runner {
 pub struct Step {
     pub only: Option<Target>,
     pub kind: StepKind,
+    /// Keys written onto the GitHub step (`step ... { github { ... } }`).
+    pub github: Vec<TargetEntry>,
     pub span: Span,
 }
 

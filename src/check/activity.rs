@@ -351,6 +351,7 @@ fn runs_on(r: &ast::RunsOn, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) ->
 }
 
 fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
+    let github = targets::step_blocks(step, diagnostics);
     let kind = match &step.kind {
         ast::StepKind::Checkout => model::StepKind::Checkout,
         ast::StepKind::Run(script) => {
@@ -380,7 +381,7 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
             model::StepKind::Uses { action: a.clone(), with }
         }
     };
-    model::Step { only: step.only, kind, span: step.span }
+    model::Step { only: step.only, kind, github, span: step.span }
 }
 
 /// The most legs a matrix may have: GitHub's limit.

@@ -38,6 +38,7 @@ pub const NOT_ENFORCED: &str = "W0101";
 pub const TARGET_CANNOT_EXPRESS: &str = "E0601";
 pub const UNKNOWN_TARGET_KEY: &str = "E0602";
 pub const TARGET_KEY_CONFLICT: &str = "E0603";
+pub const STEP_BLOCK_TARGET: &str = "E0604";
 pub const INVALID_VALUE: &str = "E0701";
 pub const MISSING_STATEMENT: &str = "E0702";
 pub const UNUSED_ROLE: &str = "W0001";
@@ -215,6 +216,29 @@ pub fn target_key_conflict(target: &str, key: &str, span: Span, construct: &str)
         "set by the language already",
     )
     .with_help(format!("use {construct} instead of the {target} key"))
+}
+
+/// A step's `target { }` block for a target that cannot take step settings, or does not run the step.
+pub fn step_block_target(target: &str, span: Span, step_only: Option<&str>) -> Diagnostic {
+    match step_only {
+        Some(only) => Diagnostic::error(
+            STEP_BLOCK_TARGET,
+            format!("a `{only} step` has no {target} settings"),
+            span,
+            format!("the step does not run on {target}"),
+        )
+        .with_help(format!("remove the `{target} {{ }}` block, or the `{only}` before `step`")),
+        None => Diagnostic::error(
+            STEP_BLOCK_TARGET,
+            format!("a {target} step has no settings"),
+            span,
+            format!("no step settings on {target}"),
+        )
+        .with_note(
+            "a step is one line of the GitLab job's `script:`, which has no name, condition or environment of its own",
+        )
+        .with_help("remove the block; put settings the whole job shares in the activity's `gitlab { }` block"),
+    }
 }
 
 pub fn invalid(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {

@@ -253,14 +253,18 @@ fn substitute(stmt: &S, values: &IndexMap<String, String>) -> S {
 fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
     match stmt {
         S::RunsOn(ast::RunsOn::Label(s)) | S::Image(s) => f(&mut s.value),
-        S::Step(step) => match &mut step.kind {
-            ast::StepKind::Run(s) => f(&mut s.value),
-            ast::StepKind::Uses { action, with } => {
-                f(&mut action.value);
-                with.iter_mut().for_each(|(_, v)| strings_in_value(v, f));
+        S::Step(step) => {
+            match &mut step.kind {
+                ast::StepKind::Run(s) => f(&mut s.value),
+                ast::StepKind::Uses { action, with } => {
+                    f(&mut action.value);
+                    with.iter_mut().for_each(|(_, v)| strings_in_value(v, f));
+                }
+                ast::StepKind::Checkout => {}
             }
-            ast::StepKind::Checkout => {}
-        },
+            let entries = step.targets.iter_mut().flat_map(|b| b.entries.iter_mut());
+            entries.for_each(|(_, v)| strings_in_value(v, f));
+        }
         S::Env(entries) => entries.iter_mut().for_each(|e| strings_in_expr(&mut e.value, f)),
         S::When(e) => strings_in_expr(e, f),
         S::AllowFailure { when: Some(e), .. } => strings_in_expr(e, f),
