@@ -96,9 +96,10 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             kind: super::super::flow::Step::Run(format!(
                 "echo 'flowc import: job {id} has no steps flowc can express' >&2\nexit 1\n"
             )),
+            github: Vec::new(),
         });
     }
-    permissions(&mut a, job, workflow_permissions, &body, &place, ctx, &mut notes);
+    permissions(&mut a, job, workflow_permissions, &body, &place, ctx);
     a.stmts = head;
     a.stmts.extend(tail);
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
@@ -332,27 +333,23 @@ fn notes_secret(ctx: &mut Ctx, name: &str) {
 }
 
 /// Job permissions: flowc writes `{}` (only shell steps) or `contents: read`; anything
-/// else goes in a block. Without any `permissions:` GitHub uses the repository default,
-/// which flowc cannot write.
-fn permissions(
-    a: &mut Activity,
-    job: &Node,
-    workflow: Option<&Node>,
-    body: &[Stmt],
-    place: &str,
-    ctx: &mut Ctx,
-    notes: &mut Vec<String>,
-) {
+/// else goes in a block. A workflow without `permissions:` has `permissions: default` in
+/// its block, which leaves out the `permissions:` of every job without a block of its own.
+fn permissions(a: &mut Activity, job: &Node, workflow: Option<&Node>, body: &[Stmt], place: &str, ctx: &mut Ctx) {
     let Some(effective) = job.get("permissions").or(workflow) else {
-        notes.push(ctx.drop(
-            "default token permissions",
-            place,
-            "no `permissions:` in the job or workflow; flowc always writes them",
-            None,
-        ));
         return;
     };
-    let reads = body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind } if !matches!(kind, super::super::flow::Step::Run(_))));
+    if workflow.is_none() {
+        a.github.push(("permissions".into(), effective.clone()));
+        ctx.fallback(
+            FallbackKind::TargetBlock,
+            "job `permissions`",
+            place,
+            "the workflow's are the repository default",
+        );
+        return;
+    }
+    let reads = body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind, .. } if !matches!(kind, super::super::flow::Step::Run(_))));
     let generated =
         if reads { Node::Map(vec![("contents".into(), Node::Str("read".into()))]) } else { Node::Map(Vec::new()) };
     if *effective != generated {
