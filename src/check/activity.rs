@@ -222,6 +222,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     }
     let service_names = a.stmts.iter().filter_map(|s| if let S::Service(s) = s { Some(&s.name) } else { None });
     check_unique("service", service_names, diagnostics);
+    let runs_on_given = runner.is_some();
     out.runner = runner.map(|(r, _)| r).unwrap_or(Runner::Linux);
     out.image = image.map(|(i, _)| i);
     out.matrix = matrix.clone();
@@ -287,7 +288,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             "add a step such as `step \"make test\"`",
         ));
     }
-    let (github, gitlab) = targets::activity_blocks(&blocks, &out, diagnostics);
+    let (github, gitlab) = targets::activity_blocks(&blocks, &out, runs_on_given, diagnostics);
     out.github = github;
     out.gitlab = gitlab;
     Lowered { model: out, after: a.after.clone(), uses }

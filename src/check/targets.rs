@@ -28,13 +28,13 @@ const GITHUB_JOB: &[&str] = &[
     "continue-on-error",
     "if",
     "strategy",
+    "runs-on",
+    "environment",
 ];
 const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
-    ("runs-on", "`runs_on`"),
     ("needs", "`after`"),
     ("steps", "`step`"),
     ("env", "`env { }`"),
-    ("environment", "`environment`"),
     ("uses", "a `uses` step"),
     ("with", "a `uses` step"),
     ("secrets", "`secret`"),
@@ -112,14 +112,18 @@ pub fn process_blocks(
     (github, gitlab)
 }
 
-/// Splits activity-level blocks per target, checking their keys against the activity.
+/// Splits activity-level blocks per target, checking their keys against the activity
+/// (`runs_on_given`: it has a `runs_on` statement, rather than the default runner).
 pub fn activity_blocks(
     blocks: &[ast::TargetBlock],
     activity: &model::Activity,
+    runs_on_given: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let a = activity;
     let github_generated = |k: &str| match k {
+        "runs-on" if runs_on_given => Some("`runs_on`"),
+        "environment" if a.environment.is_some() => Some("`environment`"),
         "if" if a.condition.is_some() => Some("`when`"),
         "strategy" if a.matrix.is_some() => Some("`matrix`"),
         "outputs" if !a.outputs.is_empty() => Some("`output`"),

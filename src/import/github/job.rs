@@ -42,7 +42,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
                     )),
                 }
             }
-            "environment" => environment(value, &place, ctx, &mut head, &mut notes),
+            "environment" => environment(value, &mut a, &place, ctx, &mut head, &mut notes),
             "timeout-minutes" => match value {
                 Node::Int(n) if (1..=8640).contains(n) => head.push(Stmt::Line(format!("timeout {n}m"))),
                 _ => block(&mut a, key, value, &place, ctx, &mut notes),
@@ -260,7 +260,14 @@ fn runs_on(
     out.push(Stmt::Line(statement));
 }
 
-fn environment(value: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, notes: &mut Vec<String>) {
+fn environment(
+    value: &Node,
+    a: &mut Activity,
+    place: &str,
+    ctx: &mut Ctx,
+    out: &mut Vec<Stmt>,
+    notes: &mut Vec<String>,
+) {
     let (name, url) = match value {
         Node::Map(_) => (value.get("name").and_then(Node::scalar_text), value.get("url").map(|u| u.scalar_text())),
         other => (other.scalar_text(), None),
@@ -272,7 +279,7 @@ fn environment(value: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, no
             let url = url.flatten().map(|u| format!(" url {}", super::super::flow::string(&u))).unwrap_or_default();
             out.push(Stmt::Line(format!("environment {name}{url}")));
         }
-        _ => notes.push(ctx.drop("job `environment`", place, "not a name with an optional url", Some(value))),
+        _ => notes.extend(keep(a, "environment", value, place, ctx, "not a name with an optional url")),
     }
 }
 
