@@ -148,6 +148,13 @@ pub struct Activity {
     pub gitlab: Vec<TargetEntry>,
 }
 
+impl Activity {
+    /// The reusable workflow this activity calls on GitHub (`github { uses: ... }`), if any.
+    pub fn github_call(&self) -> Option<&TargetEntry> {
+        self.github.iter().find(|e| e.key == "uses")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Runner {
     Linux,

@@ -241,6 +241,13 @@ pub fn step_block_target(target: &str, span: Span, step_only: Option<&str>) -> D
     }
 }
 
+/// `with` or `secrets` in an activity's github block that calls no reusable workflow.
+pub fn call_key_without_uses(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(MISSING_STATEMENT, format!("`{key}` in a github block needs `uses`"), span, "no `uses` in the block")
+        .with_note("`uses`, `with` and `secrets` in an activity's github block call a reusable workflow")
+        .with_help("add `uses: \"OWNER/REPO/.github/workflows/FILE.yml@REF\"`, or pass an action's inputs with `step uses \"...\" with { ... }`")
+}
+
 pub fn invalid(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
     Diagnostic::error(INVALID_VALUE, message, span, label)
 }

@@ -30,15 +30,11 @@ const GITHUB_JOB: &[&str] = &[
     "strategy",
     "runs-on",
     "environment",
+    "uses",
+    "with",
+    "secrets",
 ];
-const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
-    ("needs", "`after`"),
-    ("steps", "`step`"),
-    ("env", "`env { }`"),
-    ("uses", "a `uses` step"),
-    ("with", "a `uses` step"),
-    ("secrets", "`secret`"),
-];
+const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[("needs", "`after`"), ("steps", "`step`"), ("env", "`env { }`")];
 /// Keys of a GitHub step that a step's block may set (`shell` and `working-directory`: `run:` steps only).
 const GITHUB_STEP: &[&str] =
     &["name", "id", "if", "env", "continue-on-error", "timeout-minutes", "shell", "working-directory"];
@@ -123,6 +119,8 @@ pub fn activity_blocks(
     let a = activity;
     let github_generated = |k: &str| match k {
         "runs-on" if runs_on_given => Some("`runs_on`"),
+        "uses" if a.steps.iter().any(|s| s.applies_to(Target::Github)) => Some("a step for github"),
+        "secrets" if !a.secrets.is_empty() => Some("`secret`"),
         "environment" if a.environment.is_some() => Some("`environment`"),
         "if" if a.condition.is_some() => Some("`when`"),
         "strategy" if a.matrix.is_some() => Some("`matrix`"),
@@ -135,6 +133,11 @@ pub fn activity_blocks(
     };
     let github =
         entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
+    if !github.iter().any(|e| e.key == "uses") {
+        for entry in github.iter().filter(|e| matches!(e.key.as_str(), "with" | "secrets")) {
+            diagnostics.push(errors::call_key_without_uses(&entry.key, entry.span));
+        }
+    }
     let gitlab_generated = |k: &str| match k {
         "tags" if !matches!(a.runner, model::Runner::Linux) => Some("`runs_on`"),
         "retry" if a.retry.is_some() => Some("`retry`"),

@@ -39,7 +39,9 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                 "GitHub evaluates a job's `if` before the matrix exists; drop legs with `exclude { ... }` instead",
             ));
         }
-        if !activity.steps.iter().any(|s| s.applies_to(Target::Github)) {
+        if let Some(call) = activity.github_call() {
+            out.extend(call_limits(activity, call.span));
+        } else if !activity.steps.iter().any(|s| s.applies_to(Target::Github)) {
             out.push(errors::cannot_express(
                 "github",
                 &format!("activity `{}`, which has no step for github", activity.name),
@@ -57,6 +59,37 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A job that calls a reusable workflow has no runner, steps or environment of its own.
+fn call_limits(a: &Activity, span: crate::source::Span) -> Option<Diagnostic> {
+    let given = [
+        ("`runs_on`", !matches!(a.runner, Runner::Linux)),
+        ("`image`", a.image.is_some()),
+        ("`env { }`", !a.env.is_empty()),
+        ("`secret`", !a.secrets.is_empty()),
+        ("`service`", !a.services.is_empty()),
+        ("`timeout`", a.timeout_minutes.is_some()),
+        ("`allow_failure`", !matches!(a.allow_failure, AllowFailure::No)),
+        ("`environment`", a.environment.is_some()),
+        ("`run_by`", a.run_by.is_some()),
+        ("`produces`", !a.produces.is_empty()),
+        ("`consumes`", !a.consumes.is_empty()),
+        ("`output`", !a.outputs.is_empty()),
+    ];
+    let found: Vec<&str> = given.iter().filter(|(_, g)| *g).map(|(name, _)| *name).collect();
+    if found.is_empty() {
+        return None;
+    }
+    Some(
+        errors::cannot_express(
+            "github",
+            &format!("{} in activity `{}`, which calls a reusable workflow", found.join(", "), a.name),
+            span,
+            "pass what the called workflow needs with `with` and `secrets` in the github block",
+        )
+        .with_label(a.name_span, "the activity"),
+    )
 }
 
 /// Limits of GitHub environments' required reviewers: one approval suffices, six reviewers at most.
@@ -237,7 +270,10 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
     if !repository_default(&a.github) && (own_permissions || !repository_default(&process.github)) {
         job.insert("permissions", permissions(a));
     }
-    job.insert("runs-on", runner(a));
+    let call = a.github_call().is_some();
+    if !call {
+        job.insert("runs-on", runner(a));
+    }
     insert_some(&mut job, "container", a.image.as_deref().map(Yaml::str));
     if let Some(env) = &a.environment {
         let value = match &env.url {
@@ -280,7 +316,9 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
     for entry in a.github.iter().filter(|e| !is_repository_default(e)) {
         job.insert(entry.key.as_str(), data(&entry.value));
     }
-    job.insert("steps", Yaml::Seq(steps(model, process, a)));
+    if !call {
+        job.insert("steps", Yaml::Seq(steps(model, process, a)));
+    }
     job
 }
 
@@ -294,10 +332,12 @@ fn repository_default(block: &[TargetEntry]) -> bool {
     block.iter().any(is_repository_default)
 }
 
-/// The least the job's token needs: reading the repository for a checkout or an action
-/// (which may read it), nothing otherwise. Artifacts travel with the runner's own token.
+/// The least the job's token needs: reading the repository for a checkout, an action or a
+/// called workflow (which may read it), nothing otherwise. Artifacts travel with the
+/// runner's own token.
 fn permissions(a: &Activity) -> Yaml {
-    let reads = a.steps.iter().filter(|s| s.applies_to(Target::Github)).any(|s| !matches!(s.kind, StepKind::Run(_)));
+    let reads = a.github_call().is_some()
+        || a.steps.iter().filter(|s| s.applies_to(Target::Github)).any(|s| !matches!(s.kind, StepKind::Run(_)));
     if reads {
         Yaml::map().with("contents", "read")
     } else {

@@ -40,7 +40,8 @@ fn ask(target: Target, level: Level, key: &str) -> bool {
     let block = format!("{} {{ {}: \"x\" }}", target.name(), super::flow::key(key));
     let (process_block, activity_block, step) = match level {
         Level::Process => (block, String::new(), "step \"true\"".to_string()),
-        Level::Activity => (String::new(), block, "step \"true\"".to_string()),
+        // A GitLab-only step: without a step for GitHub, the block may call a reusable workflow.
+        Level::Activity => (String::new(), block, "gitlab step \"true\"".to_string()),
         Level::Step => (String::new(), String::new(), format!("step \"true\" {{ {block} }}")),
         Level::ActionStep => (String::new(), String::new(), format!("github step uses \"a/b@v1\" {{ {block} }}")),
     };
@@ -66,6 +67,7 @@ mod tests {
         assert!(!accepts(Target::Gitlab, Level::Process, "workflow"));
         assert!(accepts(Target::Github, Level::Process, "on"));
         assert!(accepts(Target::Github, Level::Activity, "if"));
+        assert!(accepts(Target::Github, Level::Activity, "uses"));
         assert!(accepts(Target::Github, Level::Step, "shell"));
         assert!(!accepts(Target::Github, Level::ActionStep, "shell"));
         assert!(!accepts(Target::Gitlab, Level::Step, "name"));

@@ -81,14 +81,24 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             }
             "steps" | "strategy" | "permissions" => {}
             "uses" | "with" | "secrets" => {
-                let what = format!("job `{key}` (a reusable workflow call)");
-                notes.push(ctx.drop(&what, &place, "flowc has no reusable-workflow jobs", Some(value)));
+                notes.extend(keep(&mut a, key, value, &place, ctx, "a reusable-workflow call has no construct"));
             }
             k => notes.extend(keep(&mut a, k, value, &place, ctx, "no construct")),
         }
     }
     let mut body = steps::import(job.get("steps"), job.get("defaults").and_then(|d| d.get("run")), &place, ctx);
-    if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
+    if a.github.iter().any(|(k, _)| k == "uses") {
+        // GitHub runs the called workflow; GitLab needs a step of its own.
+        let reason = "GitLab gets a placeholder step that fails the job";
+        ctx.fallback(FallbackKind::TargetBlock, "reusable-workflow call", &place, reason);
+        body.push(Stmt::Step {
+            only: Some("gitlab"),
+            kind: super::super::flow::Step::Run(format!(
+                "echo 'flowc import: job {id} calls a GitHub reusable workflow; give GitLab its own steps' >&2\nexit 1\n"
+            )),
+            github: Vec::new(),
+        });
+    } else if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
         let reason = "an activity needs a step; the placeholder fails the job";
         notes.push(ctx.drop("job without steps flowc can write", &place, reason, None));
         body.push(Stmt::Step {
@@ -356,7 +366,7 @@ fn permissions(a: &mut Activity, job: &Node, workflow: Option<&Node>, body: &[St
         );
         return;
     }
-    let reads = body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind, .. } if !matches!(kind, super::super::flow::Step::Run(_))));
+    let reads = job.get("uses").is_some() || body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind, .. } if !matches!(kind, super::super::flow::Step::Run(_))));
     let generated =
         if reads { Node::Map(vec![("contents".into(), Node::Str("read".into()))]) } else { Node::Map(Vec::new()) };
     if *effective != generated {
