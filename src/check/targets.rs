@@ -119,7 +119,7 @@ pub fn activity_blocks(
     let a = activity;
     let github_generated = |k: &str| match k {
         "runs-on" if runs_on_given => Some("`runs_on`"),
-        "uses" if a.steps.iter().any(|s| s.applies_to(Target::Github)) => Some("a step for github"),
+        "uses" if a.steps.iter().any(|s| s.applies_to(Target::Github)) => Some("steps for github"),
         "secrets" if !a.secrets.is_empty() => Some("`secret`"),
         "environment" if a.environment.is_some() => Some("`environment`"),
         "if" if a.condition.is_some() => Some("`when`"),
