@@ -51,7 +51,7 @@ const EXPLANATIONS: &[(&str, &str)] = &[
     ("E0603", "A key in a target block would replace what flowc generates from a language construct; use the construct. Keys of constructs that may be left out (`if` without `when`, `strategy` without `matrix`, `on` without `on`, `container` without `image`, ...) are accepted when the construct is absent."),
     ("E0604", "A step's settings block (`step \"...\" { github { name: \"Test\" } }`) may hold only a `github { }` block, and only for a step that runs on GitHub: a GitLab step is one line of the job's `script:`, which has no settings of its own."),
     ("E0701", "A value is invalid: a bad cron expression, artifact path, name, timeout or matrix."),
-    ("E0702", "Something required is missing, such as the steps of an activity."),
+    ("E0702", "Something required is missing, such as the steps of an activity, or the `uses` that `with` and `secrets` in an activity's github block need (a reusable-workflow call)."),
     ("W0001", "A role is declared but no process uses it."),
     ("W0002", "An artifact is produced but no activity consumes it."),
     ("W0003", "A process declares a secret that no activity uses."),
