@@ -10,13 +10,13 @@ use super::super::probe::Level;
 
 pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &mut Ctx) -> Activity {
     let place = format!("job `{id}`");
-    let mut a = Activity { name: id.to_string(), ..Activity::default() };
+    let mut a = Activity { name: flow_name(id), ..Activity::default() };
     let before = ctx.report.fallbacks.len();
     let mut head: Vec<Stmt> = Vec::new();
     let mut tail: Vec<Stmt> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     if !is_ident(id) {
-        notes.push(ctx.drop("job id", &place, "not a flowc name", None));
+        notes.push(ctx.drop("job id", &place, &format!("not a flowc name; written `{}`", a.name), None));
     }
     let axes = matrix_axes(job);
     let mut matrix_imported = false;
@@ -25,7 +25,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     }
     for (key, value) in job.entries() {
         match key.as_str() {
-            "needs" => a.after = strings(value),
+            "needs" => a.after = strings(value).iter().map(|n| flow_name(n)).collect(),
             "runs-on" => runs_on(value, &mut a, &axes, matrix_imported, &place, ctx, &mut head, &mut notes),
             "if" => {
                 let text = value.scalar_text().unwrap_or_default();
@@ -121,6 +121,20 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
         ctx.report.jobs_plain += 1;
     }
     a
+}
+
+/// A job id as a flowc name: characters a name cannot hold become `-`, and a name must
+/// start with a letter or `_`.
+fn flow_name(id: &str) -> String {
+    if is_ident(id) {
+        return id.to_string();
+    }
+    let name: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        name
+    } else {
+        format!("_{name}")
+    }
 }
 
 fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) {
