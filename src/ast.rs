@@ -237,6 +237,8 @@ impl Target {
 pub struct Step {
     pub only: Option<Target>,
     pub kind: StepKind,
+    /// The step's settings: `step "..." { github { name: "Test" } }`.
+    pub targets: Vec<TargetBlock>,
     pub span: Span,
 }
 

@@ -148,6 +148,13 @@ pub struct Activity {
     pub gitlab: Vec<TargetEntry>,
 }
 
+impl Activity {
+    /// The reusable workflow this activity calls on GitHub (`github { uses: ... }`), if any.
+    pub fn github_call(&self) -> Option<&TargetEntry> {
+        self.github.iter().find(|e| e.key == "uses")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Runner {
     Linux,
@@ -174,6 +181,8 @@ impl Runner {
 pub struct Step {
     pub only: Option<Target>,
     pub kind: StepKind,
+    /// Keys written onto the GitHub step (`step ... { github { ... } }`).
+    pub github: Vec<TargetEntry>,
     pub span: Span,
 }
 

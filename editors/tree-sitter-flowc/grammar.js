@@ -197,13 +197,16 @@ module.exports = grammar({
     runs_on_statement: ($) => seq('runs_on', field('runner', choice($.string, $.path))),
     // image_stmt = { kw_image ~ string }
     image_statement: ($) => seq('image', field('image', $.string)),
-    // step_stmt = { step_target? ~ kw_step ~ (kw_checkout | uses_step | string) }
+    // step_stmt = { step_target? ~ kw_step ~ (kw_checkout | uses_step | string) ~ step_block? }
     step_statement: ($) =>
       seq(
         optional(field('target', choice('github', 'gitlab'))),
         'step',
         choice(field('checkout', $.checkout), $.uses_step, field('script', $.string)),
+        optional(field('settings', $.step_block)),
       ),
+    // step_block = { "{" ~ target_block* ~ "}" }
+    step_block: ($) => seq('{', repeat($.target_block), '}'),
     // kw_checkout
     checkout: (_) => 'checkout',
     // uses_step = { kw_uses ~ string ~ (kw_with ~ "{" ~ (with_entry ~ ","?)* ~ "}")? }

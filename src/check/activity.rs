@@ -222,6 +222,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     }
     let service_names = a.stmts.iter().filter_map(|s| if let S::Service(s) = s { Some(&s.name) } else { None });
     check_unique("service", service_names, diagnostics);
+    let runs_on_given = runner.is_some();
     out.runner = runner.map(|(r, _)| r).unwrap_or(Runner::Linux);
     out.image = image.map(|(i, _)| i);
     out.matrix = matrix.clone();
@@ -280,14 +281,15 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             roles::resolve(env.roles, role, diagnostics).map(|r| model::Assignment { role: r, span: role.span });
     }
     roles::check_duties(&out, env.roles, diagnostics);
-    if out.steps.is_empty() {
+    let (github, gitlab) = targets::activity_blocks(&blocks, &out, runs_on_given, diagnostics);
+    // A reusable-workflow call (`github { uses: ... }`) runs no steps on GitHub.
+    if out.steps.is_empty() && !github.iter().any(|e| e.key == "uses") {
         diagnostics.push(errors::missing(
             a.name.span,
             format!("activity `{}` has no steps", a.name.name),
             "add a step such as `step \"make test\"`",
         ));
     }
-    let (github, gitlab) = targets::activity_blocks(&blocks, &out, diagnostics);
     out.github = github;
     out.gitlab = gitlab;
     Lowered { model: out, after: a.after.clone(), uses }
@@ -351,6 +353,7 @@ fn runs_on(r: &ast::RunsOn, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) ->
 }
 
 fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
+    let github = targets::step_blocks(step, diagnostics);
     let kind = match &step.kind {
         ast::StepKind::Checkout => model::StepKind::Checkout,
         ast::StepKind::Run(script) => {
@@ -380,7 +383,7 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
             model::StepKind::Uses { action: a.clone(), with }
         }
     };
-    model::Step { only: step.only, kind, span: step.span }
+    model::Step { only: step.only, kind, github, span: step.span }
 }
 
 /// The most legs a matrix may have: GitHub's limit.

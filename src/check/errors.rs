@@ -39,6 +39,7 @@ pub const NOT_ENFORCED: &str = "W0101";
 pub const TARGET_CANNOT_EXPRESS: &str = "E0601";
 pub const UNKNOWN_TARGET_KEY: &str = "E0602";
 pub const TARGET_KEY_CONFLICT: &str = "E0603";
+pub const STEP_BLOCK_TARGET: &str = "E0604";
 pub const INVALID_VALUE: &str = "E0701";
 pub const MISSING_STATEMENT: &str = "E0702";
 pub const UNUSED_ROLE: &str = "W0001";
@@ -216,6 +217,36 @@ pub fn target_key_conflict(target: &str, key: &str, span: Span, construct: &str)
         "set by the language already",
     )
     .with_help(format!("use {construct} instead of the {target} key"))
+}
+
+/// A step's `target { }` block for a target that cannot take step settings, or does not run the step.
+pub fn step_block_target(target: &str, span: Span, step_only: Option<&str>) -> Diagnostic {
+    match step_only {
+        Some(only) => Diagnostic::error(
+            STEP_BLOCK_TARGET,
+            format!("a `{only} step` has no {target} settings"),
+            span,
+            format!("the step does not run on {target}"),
+        )
+        .with_help(format!("remove the `{target} {{ }}` block, or the `{only}` before `step`")),
+        None => Diagnostic::error(
+            STEP_BLOCK_TARGET,
+            format!("a {target} step has no settings"),
+            span,
+            format!("no step settings on {target}"),
+        )
+        .with_note(
+            "a step is one line of the GitLab job's `script:`, which has no name, condition or environment of its own",
+        )
+        .with_help("remove the block; put settings the whole job shares in the activity's `gitlab { }` block"),
+    }
+}
+
+/// `with` or `secrets` in an activity's github block that calls no reusable workflow.
+pub fn call_key_without_uses(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(MISSING_STATEMENT, format!("`{key}` in a github block needs `uses`"), span, "no `uses` in the block")
+        .with_note("`uses`, `with` and `secrets` in an activity's github block call a reusable workflow")
+        .with_help("add `uses: \"OWNER/REPO/.github/workflows/FILE.yml@REF\"`, or pass an action's inputs with `step uses \"...\" with { ... }`")
 }
 
 pub fn invalid(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {

@@ -21,10 +21,18 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
         ));
     }
     let triggers = triggers(&p.triggers, diagnostics);
+    // A `github { on: ... }` block is a deliberate choice of GitHub triggers: no warning.
+    let github_on = p
+        .targets
+        .iter()
+        .filter(|b| b.target == ast::Target::Github)
+        .flat_map(|b| &b.entries)
+        .any(|(k, _)| k.value == "on");
     if triggers.push.is_none()
         && triggers.pull_request.is_none()
         && triggers.schedules.is_empty()
         && triggers.manual.is_none()
+        && !github_on
     {
         diagnostics.push(
             Diagnostic::warning(
@@ -42,7 +50,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     let mut activities = activity::lower_all(p, &triggers, &secrets, roles, diagnostics);
     graph::order(p, &mut activities, diagnostics);
     warn_unused_secrets(p, &activities, diagnostics);
-    let (github, gitlab) = targets::process_blocks(&p.targets, diagnostics);
+    let (github, gitlab) = targets::process_blocks(&p.targets, !p.triggers.is_empty(), diagnostics);
     let activities: Vec<model::Activity> = activities.into_iter().map(|a| a.model).collect();
     model::Process {
         index: model::Process::index_activities(&activities),

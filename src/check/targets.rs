@@ -1,5 +1,7 @@
 //! `github { }` and `gitlab { }` blocks: keys checked against what each target accepts at
 //! that level, and refused where they would replace what flowc generates from the language.
+//! A key whose construct may be left out (`if` without `when`, `on` without `on`, ...) is
+//! allowed exactly when it is. Steps take `github { }` settings only (E0604 for GitLab).
 
 use super::activity::data;
 use super::errors;
@@ -8,9 +10,10 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{self, TargetEntry};
 
 /// Keys of a GitHub workflow that a process block may set.
-const GITHUB_WORKFLOW: &[&str] = &["name", "run-name", "permissions", "defaults", "concurrency"];
+/// (`on` is allowed when the process has no `on` statement; see `process_blocks`.)
+const GITHUB_WORKFLOW: &[&str] = &["name", "run-name", "permissions", "defaults", "concurrency", "on"];
 /// Workflow keys flowc generates, with the construct to use instead.
-const GITHUB_WORKFLOW_GENERATED: &[(&str, &str)] = &[("on", "`on`"), ("jobs", "`activity`"), ("env", "`env { }`")];
+const GITHUB_WORKFLOW_GENERATED: &[(&str, &str)] = &[("jobs", "`activity`"), ("env", "`env { }`")];
 /// Keys of a GitHub job that an activity block may set.
 /// (Keys of constructs an activity may leave out are allowed when it does; see `activity_blocks`.)
 const GITHUB_JOB: &[&str] = &[
@@ -23,19 +26,20 @@ const GITHUB_JOB: &[&str] = &[
     "services",
     "timeout-minutes",
     "continue-on-error",
+    "if",
+    "strategy",
+    "runs-on",
+    "environment",
+    "uses",
+    "with",
+    "secrets",
 ];
-const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
-    ("runs-on", "`runs_on`"),
-    ("needs", "`after`"),
-    ("if", "`when`"),
-    ("steps", "`step`"),
-    ("env", "`env { }`"),
-    ("strategy", "`matrix`"),
-    ("environment", "`environment`"),
-    ("uses", "a `uses` step"),
-    ("with", "a `uses` step"),
-    ("secrets", "`secret`"),
-];
+const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[("needs", "`after`"), ("steps", "`step`"), ("env", "`env { }`")];
+/// Keys of a GitHub step that a step's block may set (`shell` and `working-directory`: `run:` steps only).
+const GITHUB_STEP: &[&str] =
+    &["name", "id", "if", "env", "continue-on-error", "timeout-minutes", "shell", "working-directory"];
+const GITHUB_STEP_GENERATED: &[(&str, &str)] =
+    &[("run", "`step \"...\"`"), ("uses", "`step uses`"), ("with", "`step uses \"...\" with { ... }`")];
 /// Global keys of a `.gitlab-ci.yml` that a process block may set.
 const GITLAB_GLOBAL: &[&str] =
     &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
@@ -80,25 +84,46 @@ const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
 ];
 
 /// Splits process-level blocks per target, checking their keys.
+/// `has_triggers`: the process has an `on` statement, which then is the only source of `on:`.
 pub fn process_blocks(
     blocks: &[ast::TargetBlock],
+    has_triggers: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
-    let github =
-        entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| None, diagnostics);
+    let github_generated = |k: &str| match k {
+        "on" if has_triggers => Some("`on`"),
+        _ => None,
+    };
+    let github = entries(
+        blocks,
+        Target::Github,
+        "workflow",
+        GITHUB_WORKFLOW,
+        GITHUB_WORKFLOW_GENERATED,
+        github_generated,
+        diagnostics,
+    );
     let gitlab =
         entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
     (github, gitlab)
 }
 
-/// Splits activity-level blocks per target, checking their keys against the activity.
+/// Splits activity-level blocks per target, checking their keys against the activity
+/// (`runs_on_given`: it has a `runs_on` statement, rather than the default runner).
 pub fn activity_blocks(
     blocks: &[ast::TargetBlock],
     activity: &model::Activity,
+    runs_on_given: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let a = activity;
     let github_generated = |k: &str| match k {
+        "runs-on" if runs_on_given => Some("`runs_on`"),
+        "uses" if a.steps.iter().any(|s| s.applies_to(Target::Github)) => Some("steps for github"),
+        "secrets" if !a.secrets.is_empty() => Some("`secret`"),
+        "environment" if a.environment.is_some() => Some("`environment`"),
+        "if" if a.condition.is_some() => Some("`when`"),
+        "strategy" if a.matrix.is_some() => Some("`matrix`"),
         "outputs" if !a.outputs.is_empty() => Some("`output`"),
         "container" if a.image.is_some() => Some("`image`"),
         "services" if !a.services.is_empty() => Some("`service`"),
@@ -108,6 +133,11 @@ pub fn activity_blocks(
     };
     let github =
         entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
+    if !github.iter().any(|e| e.key == "uses") {
+        for entry in github.iter().filter(|e| matches!(e.key.as_str(), "with" | "secrets")) {
+            diagnostics.push(errors::call_key_without_uses(&entry.key, entry.span));
+        }
+    }
     let gitlab_generated = |k: &str| match k {
         "tags" if !matches!(a.runner, model::Runner::Linux) => Some("`runs_on`"),
         "retry" if a.retry.is_some() => Some("`retry`"),
@@ -123,6 +153,24 @@ pub fn activity_blocks(
     let gitlab =
         entries(blocks, Target::Gitlab, "job", GITLAB_JOB, GITLAB_JOB_GENERATED, gitlab_generated, diagnostics);
     (github, gitlab)
+}
+
+/// A step's blocks: GitHub keys checked against the step's kind; any other block is E0604.
+pub fn step_blocks(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> Vec<TargetEntry> {
+    for block in &step.targets {
+        let runs_there = step.only.is_none_or(|t| t == block.target);
+        if block.target == Target::Gitlab || !runs_there {
+            let only = step.only.filter(|_| !runs_there).map(Target::name);
+            diagnostics.push(errors::step_block_target(block.target.name(), block.span, only));
+        }
+    }
+    let runs = matches!(step.kind, ast::StepKind::Run(_));
+    let allowed = if runs { GITHUB_STEP } else { &GITHUB_STEP[..6] };
+    if step.only == Some(Target::Gitlab) {
+        return Vec::new();
+    }
+    let level = if runs { "step" } else { "action step" };
+    entries(&step.targets, Target::Github, level, allowed, GITHUB_STEP_GENERATED, |_| None, diagnostics)
 }
 
 fn entries(
@@ -142,7 +190,12 @@ fn entries(
             continue;
         }
         if let Some(construct) = generated_here(name) {
-            diagnostics.push(errors::target_key_conflict(target.name(), name, key.span, construct));
+            let owner = if matches!(level, "job") { "activity" } else { "process" };
+            let d = errors::target_key_conflict(target.name(), name, key.span, construct);
+            diagnostics.push(d.with_note(format!(
+                "a {target} block may set `{name}` only when the {owner} has no {construct}",
+                target = target.name()
+            )));
             continue;
         }
         if !allowed.contains(&name) {

@@ -374,14 +374,18 @@ fn replace_params(s: &mut String, values: &IndexMap<String, String>) {
 fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
     match stmt {
         S::RunsOn(ast::RunsOn::Label(s)) | S::Image(s) => f(&mut s.value),
-        S::Step(step) => match &mut step.kind {
-            ast::StepKind::Run(s) => f(&mut s.value),
-            ast::StepKind::Uses { action, with } => {
-                f(&mut action.value);
-                with.iter_mut().for_each(|(_, v)| strings_in_value(v, f));
+        S::Step(step) => {
+            match &mut step.kind {
+                ast::StepKind::Run(s) => f(&mut s.value),
+                ast::StepKind::Uses { action, with } => {
+                    f(&mut action.value);
+                    with.iter_mut().for_each(|(_, v)| strings_in_value(v, f));
+                }
+                ast::StepKind::Checkout => {}
             }
-            ast::StepKind::Checkout => {}
-        },
+            let entries = step.targets.iter_mut().flat_map(|b| b.entries.iter_mut());
+            entries.for_each(|(_, v)| strings_in_value(v, f));
+        }
         S::Env(_) | S::When(_) | S::AllowFailure { .. } => exprs_in_stmt(stmt, &mut |e| strings_in_expr(e, f)),
         S::Service(service) => {
             f(&mut service.image.value);

@@ -11,7 +11,8 @@ use super::{data, header, insert_some, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Activity, AllowFailure, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target, Triggers,
+    Activity, AllowFailure, Data, EnvVar, ExprKind, InputType, Model, Process, Runner, Step, StepKind, Target,
+    TargetEntry, Triggers,
 };
 use crate::pins::Pins;
 use crate::source::SourceMap;
@@ -38,7 +39,9 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                 "GitHub evaluates a job's `if` before the matrix exists; drop legs with `exclude { ... }` instead",
             ));
         }
-        if !activity.steps.iter().any(|s| s.applies_to(Target::Github)) {
+        if let Some(call) = activity.github_call() {
+            out.extend(call_limits(activity, call.span));
+        } else if !activity.steps.iter().any(|s| s.applies_to(Target::Github)) {
             out.push(errors::cannot_express(
                 "github",
                 &format!("activity `{}`, which has no step for github", activity.name),
@@ -56,6 +59,37 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A job that calls a reusable workflow has no runner, steps or environment of its own.
+fn call_limits(a: &Activity, span: crate::source::Span) -> Option<Diagnostic> {
+    let given = [
+        ("`runs_on`", !matches!(a.runner, Runner::Linux)),
+        ("`image`", a.image.is_some()),
+        ("`env { }`", !a.env.is_empty()),
+        ("`secret`", !a.secrets.is_empty()),
+        ("`service`", !a.services.is_empty()),
+        ("`timeout`", a.timeout_minutes.is_some()),
+        ("`allow_failure`", !matches!(a.allow_failure, AllowFailure::No)),
+        ("`environment`", a.environment.is_some()),
+        ("`run_by`", a.run_by.is_some()),
+        ("`produces`", !a.produces.is_empty()),
+        ("`consumes`", !a.consumes.is_empty()),
+        ("`output`", !a.outputs.is_empty()),
+    ];
+    let found: Vec<&str> = given.iter().filter(|(_, g)| *g).map(|(name, _)| *name).collect();
+    if found.is_empty() {
+        return None;
+    }
+    Some(
+        errors::cannot_express(
+            "github",
+            &format!("{} in activity `{}`, which calls a reusable workflow", found.join(", "), a.name),
+            span,
+            "pass what the called workflow needs with `with` and `secrets` in the github block",
+        )
+        .with_label(a.name_span, "the activity"),
+    )
 }
 
 /// Limits of GitHub environments' required reviewers: one approval suffices, six reviewers at most.
@@ -126,13 +160,15 @@ fn pin(doc: Yaml, pins: &Pins) -> Yaml {
 
 fn workflow(model: &Model, process: &Process) -> Yaml {
     let mut doc = Yaml::map().with("name", process.name.as_str()).with("on", triggers(&process.triggers));
-    // Nothing by default; each job asks for what its steps need (see `permissions`).
-    doc.insert("permissions", Yaml::map());
+    if !repository_default(&process.github) {
+        // Nothing by default; each job asks for what its steps need (see `permissions`).
+        doc.insert("permissions", Yaml::map());
+    }
     doc.insert("defaults", Yaml::map().with("run", Yaml::map().with("shell", "bash")));
     if !process.env.is_empty() {
         doc.insert("env", env_map(&process.env, process));
     }
-    for entry in &process.github {
+    for entry in process.github.iter().filter(|e| !is_repository_default(e)) {
         doc.insert(entry.key.as_str(), data(&entry.value));
     }
     let jobs = process.activities.iter().map(|a| (a.name.clone(), job(model, a, process))).collect();
@@ -230,8 +266,14 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
         job.insert("needs", strings(&a.needs));
     }
     insert_some(&mut job, "if", a.condition.as_ref().map(|c| Yaml::str(expr::wrapped(c, inputs))));
-    job.insert("permissions", permissions(a));
-    job.insert("runs-on", runner(a));
+    let own_permissions = a.github.iter().any(|e| e.key == "permissions");
+    if !repository_default(&a.github) && (own_permissions || !repository_default(&process.github)) {
+        job.insert("permissions", permissions(a));
+    }
+    let call = a.github_call().is_some();
+    if !call {
+        job.insert("runs-on", runner(a));
+    }
     insert_some(&mut job, "container", a.image.as_deref().map(Yaml::str));
     if let Some(env) = &a.environment {
         let value = match &env.url {
@@ -271,17 +313,31 @@ fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
             a.outputs.iter().map(|o| (o.clone(), Yaml::str(format!("${{{{ steps.flowc-outputs.outputs.{o} }}}}"))));
         job.insert("outputs", Yaml::Map(outputs.collect()));
     }
-    for entry in &a.github {
+    for entry in a.github.iter().filter(|e| !is_repository_default(e)) {
         job.insert(entry.key.as_str(), data(&entry.value));
     }
-    job.insert("steps", Yaml::Seq(steps(model, process, a)));
+    if !call {
+        job.insert("steps", Yaml::Seq(steps(model, process, a)));
+    }
     job
 }
 
-/// The least the job's token needs: reading the repository for a checkout or an action
-/// (which may read it), nothing otherwise. Artifacts travel with the runner's own token.
+/// `permissions: default` in a block: no `permissions:` at that level, so a job gets the
+/// workflow's and a workflow the repository's default token permissions.
+fn is_repository_default(entry: &TargetEntry) -> bool {
+    entry.key == "permissions" && matches!(&entry.value, Data::Str(s) if s == "default")
+}
+
+fn repository_default(block: &[TargetEntry]) -> bool {
+    block.iter().any(is_repository_default)
+}
+
+/// The least the job's token needs: reading the repository for a checkout, an action or a
+/// called workflow (which may read it), nothing otherwise. Artifacts travel with the
+/// runner's own token.
 fn permissions(a: &Activity) -> Yaml {
-    let reads = a.steps.iter().filter(|s| s.applies_to(Target::Github)).any(|s| !matches!(s.kind, StepKind::Run(_)));
+    let reads = a.github_call().is_some()
+        || a.steps.iter().filter(|s| s.applies_to(Target::Github)).any(|s| !matches!(s.kind, StepKind::Run(_)));
     if reads {
         Yaml::map().with("contents", "read")
     } else {
@@ -348,25 +404,13 @@ fn steps(model: &Model, process: &Process, a: &Activity) -> Vec<Yaml> {
         let script = "echo \"FLOWC_OUTPUT=$RUNNER_TEMP/flowc-outputs.env\" >> \"$GITHUB_ENV\"\n: > \"$RUNNER_TEMP/flowc-outputs.env\"\n";
         out.push(Yaml::map().with("name", "Prepare outputs").with("run", script));
     }
-    let user: Vec<&crate::model::Step> = a.steps.iter().filter(|s| s.applies_to(Target::Github)).collect();
+    let user: Vec<&Step> = a.steps.iter().filter(|s| s.applies_to(Target::Github)).collect();
     let downloads_at = user.iter().position(|s| matches!(s.kind, StepKind::Checkout)).map_or(0, |i| i + 1);
     for (i, step) in user.iter().enumerate() {
         if i == downloads_at {
             out.extend(downloads(a));
         }
-        out.push(match &step.kind {
-            StepKind::Checkout => {
-                Yaml::map().with("uses", CHECKOUT).with("with", Yaml::map().with("persist-credentials", false))
-            }
-            StepKind::Run(script) => Yaml::map().with("run", script.as_str()),
-            StepKind::Uses { action, with } => {
-                let mut m = Yaml::map().with("uses", action.as_str());
-                if !with.is_empty() {
-                    m.insert("with", Yaml::Map(with.iter().map(|(k, v)| (k.clone(), data(v))).collect()));
-                }
-                m
-            }
-        });
+        out.push(step_yaml(step));
     }
     if downloads_at >= user.len() {
         out.extend(downloads(a));
@@ -399,6 +443,33 @@ fn steps(model: &Model, process: &Process, a: &Activity) -> Vec<Yaml> {
         );
     }
     out
+}
+
+/// One user step: `name`, `id` and `if` from its `github { }` block first, then what it
+/// runs, then its other settings.
+fn step_yaml(step: &Step) -> Yaml {
+    const LEADING: [&str; 3] = ["name", "id", "if"];
+    let mut m = Yaml::map();
+    for entry in LEADING.iter().filter_map(|k| step.github.iter().find(|e| e.key == *k)) {
+        m.insert(entry.key.as_str(), data(&entry.value));
+    }
+    match &step.kind {
+        StepKind::Checkout => {
+            m.insert("uses", CHECKOUT);
+            m.insert("with", Yaml::map().with("persist-credentials", false));
+        }
+        StepKind::Run(script) => m.insert("run", script.as_str()),
+        StepKind::Uses { action, with } => {
+            m.insert("uses", action.as_str());
+            if !with.is_empty() {
+                m.insert("with", Yaml::Map(with.iter().map(|(k, v)| (k.clone(), data(v))).collect()));
+            }
+        }
+    }
+    for entry in step.github.iter().filter(|e| !LEADING.contains(&e.key.as_str())) {
+        m.insert(entry.key.as_str(), data(&entry.value));
+    }
+    m
 }
 
 fn downloads(a: &Activity) -> Vec<Yaml> {

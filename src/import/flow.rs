@@ -42,8 +42,8 @@ pub enum Stmt {
     Comment(String),
     /// `env { ... }`
     Env(Vec<(String, Value)>),
-    /// `[github|gitlab] step ...`
-    Step { only: Option<&'static str>, kind: Step },
+    /// `[github|gitlab] step ... [{ github { ... } }]`
+    Step { only: Option<&'static str>, kind: Step, github: Vec<(String, Node)> },
     /// `matrix { ... }`
     Matrix { axes: Vec<(String, Vec<Node>)>, include: Vec<Vec<(String, Node)>>, exclude: Vec<Vec<(String, Node)>> },
     /// `service NAME "IMAGE" { env { ... } }`
@@ -121,7 +121,7 @@ impl Stmt {
             Stmt::Line(text) => out.push_str(&format!("    {text}\n")),
             Stmt::Comment(text) => out.push_str(&format!("    {}\n", comment(text))),
             Stmt::Env(vars) => env_block(out, 4, vars),
-            Stmt::Step { only, kind } => {
+            Stmt::Step { only, kind, github } => {
                 let prefix = only.map(|t| format!("{t} ")).unwrap_or_default();
                 let body = match kind {
                     Step::Checkout => "checkout".to_string(),
@@ -133,7 +133,7 @@ impl Stmt {
                         format!("uses {} with {{ {} }}", string(action), entries.join(", "))
                     }
                 };
-                out.push_str(&format!("    {prefix}step {body}\n"));
+                out.push_str(&format!("    {prefix}step {body}{}\n", step_settings(github)));
             }
             Stmt::Matrix { axes, include, exclude } => {
                 out.push_str("    matrix {\n");
@@ -159,6 +159,24 @@ impl Stmt {
             }
         }
     }
+}
+
+/// A step's ` { github { ... } }`: on the step's line when short, else one key per line.
+fn step_settings(github: &[(String, Node)]) -> String {
+    if github.is_empty() {
+        return String::new();
+    }
+    let entries: Vec<String> = github.iter().map(|(k, v)| format!("{}: {}", key(k), data(v))).collect();
+    let line = format!(" {{ github {{ {} }} }}", entries.join(", "));
+    if line.len() <= 72 {
+        return line;
+    }
+    let mut out = String::from(" {\n      github {\n");
+    for entry in &entries {
+        out.push_str(&format!("        {entry}\n"));
+    }
+    out.push_str("      }\n    }");
+    out
 }
 
 fn env_block(out: &mut String, indent: usize, vars: &[(String, Value)]) {
@@ -187,7 +205,12 @@ fn target_block(out: &mut String, indent: usize, target: &str, entries: &[(Strin
     }
     out.push_str(&format!("{pad}{target} {{\n"));
     for (k, v) in entries {
-        out.push_str(&format!("{pad}  {}: {}\n", key(k), data(v)));
+        // `permissions: default` (no `permissions:` at all) reads as the word it is.
+        let value = match v {
+            Node::Str(s) if k == "permissions" && s == "default" => s.clone(),
+            v => data(v),
+        };
+        out.push_str(&format!("{pad}  {}: {value}\n", key(k)));
     }
     out.push_str(&format!("{pad}}}\n"));
 }

@@ -37,7 +37,11 @@ impl Ctx {
         place: &str,
         reason: &str,
     ) -> Option<String> {
-        let what = if level == Level::Process { "workflow" } else { "job" };
+        let what = match level {
+            Level::Process => "workflow",
+            Level::Activity => "job",
+            Level::Step | Level::ActionStep => "step",
+        };
         if accepts(Target::Github, level, key) {
             block.push((key.to_string(), value.clone()));
             self.fallback(FallbackKind::TargetBlock, &format!("{what} `{key}`"), place, reason);
@@ -130,6 +134,12 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report) {
         ctx.fallback(FallbackKind::TargetBlock, "workflow without `defaults`", place, "flowc writes `shell: bash`");
     }
     let workflow_permissions = doc.get("permissions");
+    if workflow_permissions.is_none() {
+        // No `permissions:` anywhere above a job: the repository's default token permissions.
+        flow.github.push(("permissions".into(), Node::Str("default".into())));
+        let reason = "flowc writes least-privilege permissions";
+        ctx.fallback(FallbackKind::TargetBlock, "workflow without `permissions`", place, reason);
+    }
     for (id, body) in doc.get("jobs").map(Node::entries).unwrap_or_default() {
         flow.activities.push(job::import(id, body, workflow_permissions, &mut ctx));
     }

@@ -15,6 +15,10 @@ pub enum Level {
     Process,
     /// An activity block without the constructs that generate the key: job keys.
     Activity,
+    /// The block of a script step (`step "..." { github { } }`): step keys.
+    Step,
+    /// The block of an action step (`github step uses "..." { github { } }`).
+    ActionStep,
 }
 
 /// True when a `target { key: ... }` block at `level` is accepted by the checker.
@@ -34,17 +38,21 @@ pub fn accepts(target: Target, level: Level, key: &str) -> bool {
 
 fn ask(target: Target, level: Level, key: &str) -> bool {
     let block = format!("{} {{ {}: \"x\" }}", target.name(), super::flow::key(key));
-    let (process_block, activity_block) = match level {
-        Level::Process => (block, String::new()),
-        Level::Activity => (String::new(), block),
+    let (process_block, activity_block, step) = match level {
+        Level::Process => (block, String::new(), "step \"true\"".to_string()),
+        // A GitLab-only step: without a step for GitHub, the block may call a reusable workflow.
+        Level::Activity => (String::new(), block, "gitlab step \"true\"".to_string()),
+        Level::Step => (String::new(), String::new(), format!("step \"true\" {{ {block} }}")),
+        Level::ActionStep => (String::new(), String::new(), format!("github step uses \"a/b@v1\" {{ {block} }}")),
     };
+    // No `on` statement, no `when`, no `matrix`: a key of a construct that may be absent is accepted.
     let text = format!(
-        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on push\n  activity a {{\n    step \"true\"\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
+        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  activity a {{\n    {step}\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
     );
     let mut sources = SourceMap::new();
     sources.add("probe.flow", text);
     let analysis = crate::analyze(&sources, &[target]);
-    !analysis.diagnostics.iter().any(|d| matches!(d.code, "E0001" | "E0201" | "E0602" | "E0603"))
+    !analysis.diagnostics.iter().any(|d| matches!(d.code, "E0001" | "E0201" | "E0602" | "E0603" | "E0604"))
 }
 
 #[cfg(test)]
@@ -57,5 +65,11 @@ mod tests {
         assert!(!accepts(Target::Github, Level::Activity, "steps"));
         assert!(accepts(Target::Gitlab, Level::Process, "stages"));
         assert!(!accepts(Target::Gitlab, Level::Process, "workflow"));
+        assert!(accepts(Target::Github, Level::Process, "on"));
+        assert!(accepts(Target::Github, Level::Activity, "if"));
+        assert!(accepts(Target::Github, Level::Activity, "uses"));
+        assert!(accepts(Target::Github, Level::Step, "shell"));
+        assert!(!accepts(Target::Github, Level::ActionStep, "shell"));
+        assert!(!accepts(Target::Gitlab, Level::Step, "name"));
     }
 }

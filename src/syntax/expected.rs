@@ -50,6 +50,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_of => "`of`",
         kw_checkout | uses_step | kw_uses => "a step (a string, `checkout` or `uses`)",
         kw_with => "`with`",
+        step_block => "a step's settings (`{ github { ... } }`)",
         with_entry => "`name = value`",
         matrix_axis | matrix_include | matrix_exclude | kw_include | kw_exclude => {
             "a matrix axis, `include` or `exclude`"

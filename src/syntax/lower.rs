@@ -437,6 +437,7 @@ impl Lowerer {
         let span = self.span(&pair);
         let mut only = None;
         let mut kind = None;
+        let mut targets = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::step_target => {
@@ -447,10 +448,11 @@ impl Lowerer {
                 Rule::kw_checkout => kind = Some(StepKind::Checkout),
                 Rule::string => kind = Some(StepKind::Run(self.string(part))),
                 Rule::uses_step => kind = Some(self.uses(part)),
+                Rule::step_block => targets = part.into_inner().map(|block| self.target_block(block)).collect(),
                 other => presume_unreachable(other),
             }
         }
-        Step { only, kind: kind.expect("step has a body"), span }
+        Step { only, kind: kind.expect("step has a body"), targets, span }
     }
 
     fn uses(&mut self, pair: P) -> StepKind {

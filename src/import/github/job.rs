@@ -10,13 +10,13 @@ use super::super::probe::Level;
 
 pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &mut Ctx) -> Activity {
     let place = format!("job `{id}`");
-    let mut a = Activity { name: id.to_string(), ..Activity::default() };
+    let mut a = Activity { name: flow_name(id), ..Activity::default() };
     let before = ctx.report.fallbacks.len();
     let mut head: Vec<Stmt> = Vec::new();
     let mut tail: Vec<Stmt> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     if !is_ident(id) {
-        notes.push(ctx.drop("job id", &place, "not a flowc name", None));
+        notes.push(ctx.drop("job id", &place, &format!("not a flowc name; written `{}`", a.name), None));
     }
     let axes = matrix_axes(job);
     let mut matrix_imported = false;
@@ -25,7 +25,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     }
     for (key, value) in job.entries() {
         match key.as_str() {
-            "needs" => a.after = strings(value),
+            "needs" => a.after = strings(value).iter().map(|n| flow_name(n)).collect(),
             "runs-on" => runs_on(value, &mut a, &axes, matrix_imported, &place, ctx, &mut head, &mut notes),
             "if" => {
                 let text = value.scalar_text().unwrap_or_default();
@@ -42,7 +42,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
                     )),
                 }
             }
-            "environment" => environment(value, &place, ctx, &mut head, &mut notes),
+            "environment" => environment(value, &mut a, &place, ctx, &mut head, &mut notes),
             "timeout-minutes" => match value {
                 Node::Int(n) if (1..=8640).contains(n) => head.push(Stmt::Line(format!("timeout {n}m"))),
                 _ => block(&mut a, key, value, &place, ctx, &mut notes),
@@ -81,14 +81,24 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             }
             "steps" | "strategy" | "permissions" => {}
             "uses" | "with" | "secrets" => {
-                let what = format!("job `{key}` (a reusable workflow call)");
-                notes.push(ctx.drop(&what, &place, "flowc has no reusable-workflow jobs", Some(value)));
+                notes.extend(keep(&mut a, key, value, &place, ctx, "a reusable-workflow call has no construct"));
             }
             k => notes.extend(keep(&mut a, k, value, &place, ctx, "no construct")),
         }
     }
     let mut body = steps::import(job.get("steps"), job.get("defaults").and_then(|d| d.get("run")), &place, ctx);
-    if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
+    if a.github.iter().any(|(k, _)| k == "uses") {
+        // GitHub runs the called workflow; GitLab needs a step of its own.
+        let reason = "GitLab gets a placeholder step that fails the job";
+        ctx.fallback(FallbackKind::TargetBlock, "reusable-workflow call", &place, reason);
+        body.push(Stmt::Step {
+            only: Some("gitlab"),
+            kind: super::super::flow::Step::Run(format!(
+                "echo 'flowc import: job {id} calls a GitHub reusable workflow; give GitLab its own steps' >&2\nexit 1\n"
+            )),
+            github: Vec::new(),
+        });
+    } else if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
         let reason = "an activity needs a step; the placeholder fails the job";
         notes.push(ctx.drop("job without steps flowc can write", &place, reason, None));
         body.push(Stmt::Step {
@@ -96,9 +106,10 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             kind: super::super::flow::Step::Run(format!(
                 "echo 'flowc import: job {id} has no steps flowc can express' >&2\nexit 1\n"
             )),
+            github: Vec::new(),
         });
     }
-    permissions(&mut a, job, workflow_permissions, &body, &place, ctx, &mut notes);
+    permissions(&mut a, job, workflow_permissions, &body, &place, ctx);
     a.stmts = head;
     a.stmts.extend(tail);
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
@@ -110,6 +121,20 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
         ctx.report.jobs_plain += 1;
     }
     a
+}
+
+/// A job id as a flowc name: characters a name cannot hold become `-`, and a name must
+/// start with a letter or `_`.
+fn flow_name(id: &str) -> String {
+    if is_ident(id) {
+        return id.to_string();
+    }
+    let name: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        name
+    } else {
+        format!("_{name}")
+    }
 }
 
 fn block(a: &mut Activity, key: &str, value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) {
@@ -259,7 +284,14 @@ fn runs_on(
     out.push(Stmt::Line(statement));
 }
 
-fn environment(value: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, notes: &mut Vec<String>) {
+fn environment(
+    value: &Node,
+    a: &mut Activity,
+    place: &str,
+    ctx: &mut Ctx,
+    out: &mut Vec<Stmt>,
+    notes: &mut Vec<String>,
+) {
     let (name, url) = match value {
         Node::Map(_) => (value.get("name").and_then(Node::scalar_text), value.get("url").map(|u| u.scalar_text())),
         other => (other.scalar_text(), None),
@@ -271,7 +303,7 @@ fn environment(value: &Node, place: &str, ctx: &mut Ctx, out: &mut Vec<Stmt>, no
             let url = url.flatten().map(|u| format!(" url {}", super::super::flow::string(&u))).unwrap_or_default();
             out.push(Stmt::Line(format!("environment {name}{url}")));
         }
-        _ => notes.push(ctx.drop("job `environment`", place, "not a name with an optional url", Some(value))),
+        _ => notes.extend(keep(a, "environment", value, place, ctx, "not a name with an optional url")),
     }
 }
 
@@ -332,27 +364,23 @@ fn notes_secret(ctx: &mut Ctx, name: &str) {
 }
 
 /// Job permissions: flowc writes `{}` (only shell steps) or `contents: read`; anything
-/// else goes in a block. Without any `permissions:` GitHub uses the repository default,
-/// which flowc cannot write.
-fn permissions(
-    a: &mut Activity,
-    job: &Node,
-    workflow: Option<&Node>,
-    body: &[Stmt],
-    place: &str,
-    ctx: &mut Ctx,
-    notes: &mut Vec<String>,
-) {
+/// else goes in a block. A workflow without `permissions:` has `permissions: default` in
+/// its block, which leaves out the `permissions:` of every job without a block of its own.
+fn permissions(a: &mut Activity, job: &Node, workflow: Option<&Node>, body: &[Stmt], place: &str, ctx: &mut Ctx) {
     let Some(effective) = job.get("permissions").or(workflow) else {
-        notes.push(ctx.drop(
-            "default token permissions",
-            place,
-            "no `permissions:` in the job or workflow; flowc always writes them",
-            None,
-        ));
         return;
     };
-    let reads = body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind } if !matches!(kind, super::super::flow::Step::Run(_))));
+    if workflow.is_none() {
+        a.github.push(("permissions".into(), effective.clone()));
+        ctx.fallback(
+            FallbackKind::TargetBlock,
+            "job `permissions`",
+            place,
+            "the workflow's are the repository default",
+        );
+        return;
+    }
+    let reads = job.get("uses").is_some() || body.iter().any(|s| matches!(s, Stmt::Step { only: None | Some("github"), kind, .. } if !matches!(kind, super::super::flow::Step::Run(_))));
     let generated =
         if reads { Node::Map(vec![("contents".into(), Node::Str("read".into()))]) } else { Node::Map(Vec::new()) };
     if *effective != generated {

@@ -2,10 +2,12 @@
 //!
 //! `run:` becomes `step "..."`; `uses:` becomes `github step uses "..." with { ... }` (GitHub
 //! only, so the file still builds for GitLab), or `step checkout` for exactly what flowc
-//! writes for it. Step keys the language has no place for (`name`, `id`, `if`, `env`, a
-//! `shell` other than the job's default, ...) are dropped with a comment above the step.
+//! writes for it. Other step keys (`name`, `id`, `if`, `env`, a `shell` other than the job's
+//! default, ...) go in the step's `github { }` block when the checker accepts them there, and
+//! are dropped with a comment above the step otherwise.
 
 use super::super::flow::{Step, Stmt};
+use super::super::probe::Level;
 use super::super::yaml::Node;
 use super::Ctx;
 
@@ -22,11 +24,13 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
         let place = format!("{place}, step {}", i + 1);
         let before = ctx.report.fallbacks.len();
         let mut comments = Vec::new();
+        let mut github = Vec::new();
         let kind = match (step.get("run"), step.get("uses")) {
             (Some(run), None) => run.scalar_text().map(Step::Run),
             (None, Some(Node::Str(action))) => uses(action, step.get("with"), &place, ctx, &mut comments),
             _ => None,
         };
+        let level = if matches!(kind, Some(Step::Run(_))) { Level::Step } else { Level::ActionStep };
         for (key, value) in step.entries() {
             let repeated_default = match key.as_str() {
                 "shell" => default_shell.as_ref() == Some(value),
@@ -37,14 +41,16 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
             if matches!(key.as_str(), "run" | "uses" | "with") || repeated_default {
                 continue;
             }
+            if kind.is_none() {
+                comments.push(ctx.drop(&format!("step `{key}`"), &place, "the step is dropped", Some(value)));
+                continue;
+            }
             let reason = match key.as_str() {
-                "name" | "id" | "if" | "env" | "continue-on-error" | "timeout-minutes" => {
-                    "a flowc step has no such setting"
-                }
-                "shell" | "working-directory" => "a flowc step uses the job's defaults",
+                "name" | "id" | "if" | "env" | "continue-on-error" | "timeout-minutes" => "no portable construct",
+                "shell" | "working-directory" => "not the job's default",
                 _ => "unknown step key",
             };
-            comments.push(ctx.drop(&format!("step `{key}`"), &place, reason, Some(value)));
+            comments.extend(ctx.keep(&mut github, level, key, value, &place, reason));
         }
         out.extend(comments.into_iter().map(Stmt::Comment));
         match kind {
@@ -53,7 +59,7 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
             }
             Some(kind) => {
                 let only = if matches!(kind, Step::Uses { .. }) { Some("github") } else { None };
-                out.push(Stmt::Step { only, kind });
+                out.push(Stmt::Step { only, kind, github });
             }
             None => out.push(Stmt::Comment(ctx.drop(
                 "step",

@@ -19,6 +19,8 @@ pub enum Block {
     /// `include { }` / `exclude { }` of a matrix.
     Combo,
     Service,
+    /// The settings block of a step: `step "..." { github { ... } }`.
+    Step,
     /// A `github { }` / `gitlab { }` block or `with { }`: free-form data.
     Data,
 }
@@ -260,6 +262,7 @@ fn opener(stmt: &[Token], enclosing: Block) -> (Block, Option<String>) {
             Some("matrix") => Block::Matrix,
             Some("include" | "exclude") => Block::Combo,
             Some("service") => Block::Service,
+            Some("step") => Block::Step,
             Some("github" | "gitlab" | "with") => Block::Data,
             _ => continue,
         };
@@ -532,6 +535,9 @@ mod tests {
     #[test]
     fn nothing_inside_data_strings_and_comments() {
         assert_eq!(slot_of("process p { github { concurrency: { group: "), Slot::Nothing);
+        assert_eq!(slot_of("process p { activity a { step \"make\" { "), Slot::Keywords(Block::Step));
+        assert_eq!(slot_of("process p { activity a { github step uses \"a/b@v1\" { "), Slot::Keywords(Block::Step));
+        assert_eq!(slot_of("process p { activity a { step checkout { github { "), Slot::Nothing);
         assert_eq!(at("process p { step \"ab"), None);
         assert_eq!(at("process p { // ab"), None);
     }
