@@ -150,11 +150,11 @@ fn run_gitlab(tools: &Tools, runnable: &Runnable) {
     let process = &processes[0];
     let mut args: Vec<String> = runnable.gitlab_args.iter().map(|s| s.to_string()).collect();
     for a in process.activities.iter().filter(|a| a.approval.is_some()) {
-        args.extend(["--manual".to_string(), format!("{}:{}", process.name, a.name)]);
+        args.extend(["--manual".to_string(), a.name.clone()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), runnable.files, &args);
-    assert_ran_in_order(&report, process, runnable.expected, |a| format!("{}:{a}", process.name));
+    assert_ran_in_order(&report, process, runnable.expected, |a| a.to_string());
 }
 
 fn run_github(tools: &Tools, runnable: &Runnable) {
@@ -189,9 +189,9 @@ fn a_failing_activity_fails_the_run_on_both_targets() {
     let (dir, _, _) = build(&repo("tests/fixtures/run/failing.flow"));
     let gitlab = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), &[], &[]);
     assert!(!gitlab.success, "GitLab run succeeded:\n{gitlab}");
-    assert!(gitlab.job("failing:build").passed);
-    assert!(!gitlab.job("failing:broken").passed);
-    assert!(!gitlab.ran("failing:after_broken"), "{gitlab}");
+    assert!(gitlab.job("build").passed);
+    assert!(!gitlab.job("broken").passed);
+    assert!(!gitlab.ran("after_broken"), "{gitlab}");
     let github = tools.run_github(&dir.path().join(".github/workflows/failing.yml"), "push", &[], &[]);
     assert!(!github.success, "GitHub run succeeded:\n{github}");
     assert!(github.job("build").passed);
@@ -205,11 +205,11 @@ fn the_run_by_guard_admits_listed_users_and_stops_others() {
     let (dir, _, _) = build(&repo("tests/fixtures/run/guard.flow"));
     let gitlab_ci = dir.path().join(".gitlab-ci.yml");
     let admitted = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=dave"]);
-    assert!(admitted.success && admitted.log_contains("guard:restart", "flowc-ran: restart"), "{admitted}");
+    assert!(admitted.success && admitted.log_contains("restart", "flowc-ran: restart"), "{admitted}");
     let stopped = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=mallory"]);
     assert!(!stopped.success, "{stopped}");
-    assert!(stopped.log_contains("guard:restart", "mallory may not run restart"), "{stopped}");
-    assert!(!stopped.log_contains("guard:restart", "flowc-ran: restart"), "{stopped}");
+    assert!(stopped.log_contains("restart", "mallory may not run restart"), "{stopped}");
+    assert!(!stopped.log_contains("restart", "flowc-ran: restart"), "{stopped}");
 
     let workflow = dir.path().join(".github/workflows/guard.yml");
     let admitted = tools.run_github(&workflow, "push", &[], &["--actor", "erin"]);

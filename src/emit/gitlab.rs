@@ -1,7 +1,8 @@
 //! GitLab CI: one `.gitlab-ci.yml` for all processes.
 //!
-//! Jobs are named `PROCESS:ACTIVITY` (and `PROCESS:ACTIVITY:LEG` for matrix legs, which are
-//! expanded so that per-leg runners, conditions and `allow_failure` are exact). `workflow:rules`
+//! Jobs are named as their activities (`ACTIVITY`, and `ACTIVITY:LEG` for matrix legs, which
+//! are expanded so that per-leg runners, conditions and `allow_failure` are exact); when
+//! several processes share the file, `PROCESS:ACTIVITY` and `PROCESS:ACTIVITY:LEG`. `workflow:rules`
 //! admits the union of all processes' triggers; when there are several processes, each job's
 //! rules repeat its own process's triggers, so a process's jobs run only on its triggers.
 
@@ -20,11 +21,21 @@ use crate::source::SourceMap;
 /// The variable that picks a process for scheduled and hand-started pipelines when a file holds several.
 pub const PROCESS_VARIABLE: &str = "FLOWC_PROCESS";
 
+/// The job name of an activity (before any matrix leg suffix): the activity's name, prefixed
+/// with the process's when `several` processes share the one `.gitlab-ci.yml`.
+pub fn job_name(p: &Process, a: &Activity, several: bool) -> String {
+    match several {
+        true => format!("{}:{}", p.name, a.name),
+        false => a.name.clone(),
+    }
+}
+
 /// What GitLab cannot express, reported before emitting.
 pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let several = model.processes.len() > 1;
     for process in &model.processes {
-        let plan = upstream::Plan::new(process);
+        let plan = upstream::Plan::new(process, several);
         out.extend(colliding_names(process, &plan));
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
@@ -134,7 +145,7 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
         doc.insert(entry.key.as_str(), data(&entry.value));
     }
     for process in &model.processes {
-        let plan = upstream::Plan::new(process);
+        let plan = upstream::Plan::new(process, several);
         for (i, jobs) in plan.jobs.iter().enumerate() {
             for (leg, name) in jobs {
                 // Job names are unique (checked in `capabilities`): append without a key search.

@@ -147,7 +147,7 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
         let activity = job::import(job, &body, &mut ctx);
         flow.activities.push(activity);
     }
-    let names = ctx.names.iter().map(|(o, a)| (o.clone(), format!("{process}:{a}"))).collect();
+    let names = ctx.names.clone();
     (flow, ctx.report, names)
 }
 
