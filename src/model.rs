@@ -72,6 +72,8 @@ pub struct Triggers {
     pub schedules: Vec<Schedule>,
     /// `Some` when the process can be started by hand; the inputs it asks for.
     pub manual: Option<Vec<Input>>,
+    /// `on any`: every pipeline the platform starts (GitLab only: no `workflow:` at all).
+    pub any: Option<crate::source::Span>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -287,7 +287,8 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             "add a step such as `step \"make test\"`",
         ));
     }
-    let (github, gitlab) = targets::activity_blocks(&blocks, &out, diagnostics);
+    let (github, gitlab) =
+        targets::activity_blocks(&blocks, &out, !a.after.is_empty() || !uses.is_empty(), diagnostics);
     out.github = github;
     out.gitlab = gitlab;
     Lowered { model: out, after: a.after.clone(), uses }

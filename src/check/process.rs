@@ -25,6 +25,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
         && triggers.pull_request.is_none()
         && triggers.schedules.is_empty()
         && triggers.manual.is_none()
+        && triggers.any.is_none()
     {
         diagnostics.push(
             Diagnostic::warning(
@@ -42,7 +43,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     let mut activities = activity::lower_all(p, &triggers, &secrets, roles, diagnostics);
     graph::order(p, &mut activities, diagnostics);
     warn_unused_secrets(p, &activities, diagnostics);
-    let (github, gitlab) = targets::process_blocks(&p.targets, diagnostics);
+    let (github, gitlab) = targets::process_blocks(&p.targets, &triggers, &env, diagnostics);
     let activities: Vec<model::Activity> = activities.into_iter().map(|a| a.model).collect();
     model::Process {
         index: model::Process::index_activities(&activities),
@@ -100,7 +101,7 @@ pub fn env_vars(
         .collect()
 }
 
-const TRIGGERS: [&str; 4] = ["push", "pull_request", "schedule", "manual"];
+const TRIGGERS: [&str; 5] = ["push", "pull_request", "schedule", "manual", "any"];
 
 fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Triggers {
     let mut out = Triggers::default();
@@ -152,6 +153,10 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
                 out.pull_request = Some(pr);
             }
             "schedule" => schedule(trigger, &mut out, diagnostics),
+            "any" => {
+                args(trigger, &[], diagnostics);
+                out.any = Some(trigger.kind.span);
+            }
             _ => out.manual = Some(inputs(trigger, diagnostics)),
         }
     }

@@ -37,9 +37,19 @@ const GITHUB_JOB_GENERATED: &[(&str, &str)] = &[
     ("secrets", "`secret`"),
 ];
 /// Global keys of a `.gitlab-ci.yml` that a process block may set.
-const GITLAB_GLOBAL: &[&str] =
-    &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
-const GITLAB_GLOBAL_GENERATED: &[(&str, &str)] = &[("workflow", "`on`"), ("variables", "`env { }`")];
+/// (`workflow` only beside `on any`, `variables` only without `env` and inputs: see `process_blocks`.)
+const GITLAB_GLOBAL: &[&str] = &[
+    "default",
+    "include",
+    "stages",
+    "cache",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "workflow",
+    "variables",
+];
 /// Keys of a GitLab job that an activity block may set.
 const GITLAB_JOB: &[&str] = &[
     "tags",
@@ -65,36 +75,49 @@ const GITLAB_JOB: &[&str] = &[
     "timeout",
     "allow_failure",
     "artifacts",
+    "name",
+    "needs",
+    "rules",
+    "when",
+    "only",
+    "except",
+    "variables",
 ];
 const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
     ("script", "`step`"),
-    ("needs", "`after`"),
-    ("rules", "`when`"),
-    ("when", "`when` or `approved_by`"),
-    ("only", "`when`"),
-    ("except", "`when`"),
-    ("variables", "`env { }`"),
     ("environment", "`environment`"),
     ("parallel", "`matrix`"),
     ("trigger", "a separate process"),
 ];
 
-/// Splits process-level blocks per target, checking their keys.
+/// Splits process-level blocks per target, checking their keys against the process.
 pub fn process_blocks(
     blocks: &[ast::TargetBlock],
+    triggers: &model::Triggers,
+    env: &[model::EnvVar],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let github =
         entries(blocks, Target::Github, "workflow", GITHUB_WORKFLOW, GITHUB_WORKFLOW_GENERATED, |_| None, diagnostics);
-    let gitlab =
-        entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
+    // `on any` leaves the choice of pipelines to GitLab: a `workflow:` may then state it.
+    let gitlab_generated = |k: &str| match k {
+        "workflow" if triggers.any.is_none() => Some("`on` (or `on any` with this block)"),
+        "variables" if !env.is_empty() => Some("`env { }`"),
+        "variables" if triggers.manual.as_ref().is_some_and(|inputs| !inputs.is_empty()) => {
+            Some("`env { }` (the inputs of `manual` are global variables)")
+        }
+        _ => None,
+    };
+    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, &[], gitlab_generated, diagnostics);
     (github, gitlab)
 }
 
-/// Splits activity-level blocks per target, checking their keys against the activity.
+/// Splits activity-level blocks per target, checking their keys against the activity
+/// (`after`: it waits for other activities, by `after` or by consuming from them).
 pub fn activity_blocks(
     blocks: &[ast::TargetBlock],
     activity: &model::Activity,
+    after: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let a = activity;
@@ -118,6 +141,11 @@ pub fn activity_blocks(
             Some("`allow_failure` or `approved_by`")
         }
         "artifacts" if !a.produces.is_empty() || !a.outputs.is_empty() => Some("`produces` or `output`"),
+        // GitLab's own ordering and conditions, for an activity that states none of flowc's.
+        "needs" if after => Some("`after`"),
+        "rules" | "only" | "except" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
+        "when" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
+        "variables" if !a.env.is_empty() || !a.outputs.is_empty() => Some("`env { }` or `output`"),
         _ => None,
     };
     let gitlab =

@@ -127,6 +127,14 @@ impl Yaml {
             _ => None,
         }
     }
+
+    /// The value under `key`, to change, if `self` is a mapping that has it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Yaml> {
+        match self {
+            Yaml::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for Yaml {

@@ -112,7 +112,8 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
     let mut flow = Flow {
         header: vec![format!("Imported from {file} by `flowc import` (GitLab CI).")],
         process: process.to_string(),
-        triggers: Vec::new(),
+        // GitLab decides which pipelines run (its `workflow:`, passed through, if any).
+        triggers: vec!["any".to_string()],
         ..Flow::default()
     };
     let place = "global";
@@ -137,17 +138,13 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
             }
         }
     }
-    if doc.get("workflow").is_none() {
-        let reason = "flowc always writes `workflow: rules:` from the triggers";
-        let note = ctx.drop("pipeline without `workflow:`", place, reason, None);
-        flow.notes.push(note);
-    }
     for job in &jobs {
         let body = doc.get(job).cloned().unwrap_or(Node::Null);
         let activity = job::import(job, &body, &mut ctx);
         flow.activities.push(activity);
     }
-    let names = ctx.names.clone();
+    // Every job keeps its name: a flowc name as the activity's, any other in a block's `name`.
+    let names = ctx.names.iter().map(|(o, _)| (o.clone(), o.clone())).collect();
     (flow, ctx.report, names)
 }
 

@@ -38,8 +38,10 @@ fn ask(target: Target, level: Level, key: &str) -> bool {
         Level::Process => (block, String::new()),
         Level::Activity => (String::new(), block),
     };
+    // The GitLab import always writes `on any` (a `workflow:` may stand beside it).
+    let on = if target == Target::Gitlab { "any" } else { "push" };
     let text = format!(
-        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on push\n  activity a {{\n    step \"true\"\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
+        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on {on}\n  activity a {{\n    step \"true\"\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
     );
     let mut sources = SourceMap::new();
     sources.add("probe.flow", text);
@@ -56,6 +58,9 @@ mod tests {
         assert!(accepts(Target::Github, Level::Activity, "concurrency"));
         assert!(!accepts(Target::Github, Level::Activity, "steps"));
         assert!(accepts(Target::Gitlab, Level::Process, "stages"));
-        assert!(!accepts(Target::Gitlab, Level::Process, "workflow"));
+        assert!(accepts(Target::Gitlab, Level::Process, "workflow"));
+        assert!(!accepts(Target::Gitlab, Level::Process, "jobs"));
+        assert!(accepts(Target::Gitlab, Level::Activity, "rules"));
+        assert!(!accepts(Target::Gitlab, Level::Activity, "script"));
     }
 }
