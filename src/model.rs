@@ -160,6 +160,17 @@ pub enum Runner {
     Matrix(String),
 }
 
+impl Activity {
+    /// True when the activity's GitLab job takes its script from elsewhere: a template it
+    /// `extends`, a `trigger` (a downstream pipeline runs instead), or the job of the same
+    /// name in a file its process's block (`process_gitlab`) `include`s. Such an activity
+    /// needs no step (it is then GitLab-only: GitHub reports that it has none).
+    pub fn gitlab_script_elsewhere(&self, process_gitlab: &[TargetEntry]) -> bool {
+        self.gitlab.iter().any(|e| e.key == "extends" || e.key == "trigger")
+            || process_gitlab.iter().any(|e| e.key == "include")
+    }
+}
+
 impl Runner {
     /// `linux`, `macos` and `windows` name the platforms' hosted runners; anything else is a label.
     pub fn named(name: &str) -> Runner {

@@ -45,6 +45,13 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     warn_unused_secrets(p, &activities, diagnostics);
     let (github, gitlab) = targets::process_blocks(&p.targets, &triggers, &env, diagnostics);
     let activities: Vec<model::Activity> = activities.into_iter().map(|a| a.model).collect();
+    for a in activities.iter().filter(|a| a.steps.is_empty() && !a.gitlab_script_elsewhere(&gitlab)) {
+        diagnostics.push(errors::missing(
+            a.name_span,
+            format!("activity `{}` has no steps", a.name),
+            "add a step such as `step \"make test\"`",
+        ));
+    }
     model::Process {
         index: model::Process::index_activities(&activities),
         name: p.name.name.clone(),

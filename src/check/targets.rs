@@ -82,13 +82,10 @@ const GITLAB_JOB: &[&str] = &[
     "only",
     "except",
     "variables",
+    "trigger",
+    "parallel",
 ];
-const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
-    ("script", "`step`"),
-    ("environment", "`environment`"),
-    ("parallel", "`matrix`"),
-    ("trigger", "a separate process"),
-];
+const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[("script", "`step`"), ("environment", "`environment`")];
 
 /// Splits process-level blocks per target, checking their keys against the process.
 pub fn process_blocks(
@@ -146,6 +143,13 @@ pub fn activity_blocks(
         "rules" | "only" | "except" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
         "when" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
         "variables" if !a.env.is_empty() || !a.outputs.is_empty() => Some("`env { }` or `output`"),
+        "parallel" if a.matrix.is_some() => Some("`matrix`"),
+        // A trigger job runs no script of its own.
+        "trigger"
+            if a.steps.iter().any(|s| s.applies_to(Target::Gitlab)) || !a.outputs.is_empty() || a.run_by.is_some() =>
+        {
+            Some("`step` (a trigger job runs no script)")
+        }
         _ => None,
     };
     let gitlab =

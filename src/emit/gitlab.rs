@@ -45,8 +45,12 @@ fn block_name(a: &Activity) -> Option<Diagnostic> {
         }
         _ => false,
     };
-    let help = "give a string that is not empty, a global keyword or `.hidden`";
-    (!fine).then(|| errors::cannot_express("gitlab", "this job name", entry.span, help))
+    let shown = match &entry.value {
+        crate::model::Data::Str(s) => format!("the job name `{s}`"),
+        _ => "a job name that is not a string".to_string(),
+    };
+    let help = "name the job with a string that is not empty, not a global keyword and does not start with `.`";
+    (!fine).then(|| errors::cannot_express("gitlab", &shown, entry.span, help))
 }
 
 /// Top-level keys of a `.gitlab-ci.yml` that are not jobs.
@@ -75,7 +79,8 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
             out.extend(quorum_warning(model, process, a));
-            if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
+            let shell = a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_)));
+            if !shell && !a.gitlab_script_elsewhere(&process.gitlab) {
                 out.push(errors::cannot_express(
                     "gitlab",
                     &format!("activity `{}`, which has no shell step for gitlab", a.name),
@@ -401,7 +406,10 @@ fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Co
     if let Some(guard) = super::guard::script(model, p, a, "GITLAB_USER_LOGIN", "") {
         script.insert(0, Yaml::Str(guard));
     }
-    job.insert("script", Yaml::Seq(script));
+    // Without steps, the script comes from the block's template (or the job is a trigger).
+    if !script.is_empty() || !a.gitlab_script_elsewhere(&p.gitlab) {
+        job.insert("script", Yaml::Seq(script));
+    }
     if let Some(artifacts) = artifacts(a) {
         job.insert("artifacts", artifacts);
     }

@@ -35,6 +35,8 @@ pub(super) struct Ctx {
     pub report: Report,
     /// Original job name → activity name.
     pub names: Vec<(String, String)>,
+    /// The process's block `include`s files: a job may be completed by one of theirs.
+    pub included: bool,
 }
 
 impl Ctx {
@@ -55,6 +57,12 @@ impl Ctx {
         reason: &str,
     ) -> Option<String> {
         let what = if level == Level::Process { "global" } else { "job" };
+        if tagged(value) {
+            // Left by `resolve`: a `!reference` into an included file. Without its tag the
+            // list would be read as plain values (script lines), so the key is dropped.
+            let reason = "a `!reference` into an included file: a block value carries no YAML tag";
+            return Some(self.drop(&format!("{what} `{key}`"), place, reason, Some(value)));
+        }
         if accepts(Target::Gitlab, level, key) {
             block.push((key.to_string(), value.clone()));
             self.fallback(FallbackKind::TargetBlock, &format!("{what} `{key}`"), place, reason);
@@ -72,6 +80,16 @@ impl Ctx {
 
     pub fn activity(&self, job: &str) -> Option<&str> {
         self.names.iter().find(|(o, _)| o == job).map(|(_, a)| a.as_str())
+    }
+}
+
+/// True when a tagged value (`!reference`) stands anywhere in `node`.
+fn tagged(node: &Node) -> bool {
+    match node {
+        Node::Tagged(..) => true,
+        Node::Seq(items) => items.iter().any(tagged),
+        Node::Map(entries) => entries.iter().any(|(_, v)| tagged(v)),
+        _ => false,
     }
 }
 
@@ -100,7 +118,7 @@ pub fn job_names(doc: &Node) -> Vec<String> {
 
 pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(String, String)>) {
     let doc = resolve::resolve(doc);
-    let mut ctx = Ctx { report: Report::default(), names: Vec::new() };
+    let mut ctx = Ctx { report: Report::default(), names: Vec::new(), included: false };
     let jobs = job_names(&doc);
     for job in &jobs {
         let mut name = super::ident(job, "job");
@@ -138,6 +156,7 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
             }
         }
     }
+    ctx.included = flow.gitlab.iter().any(|(k, _)| k == "include");
     for job in &jobs {
         let body = doc.get(job).cloned().unwrap_or(Node::Null);
         let activity = job::import(job, &body, &mut ctx);

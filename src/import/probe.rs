@@ -40,8 +40,10 @@ fn ask(target: Target, level: Level, key: &str) -> bool {
     };
     // The GitLab import always writes `on any` (a `workflow:` may stand beside it).
     let on = if target == Target::Gitlab { "any" } else { "push" };
+    // A trigger job runs no script: its activity has no step.
+    let step = if key == "trigger" { "" } else { "step \"true\"" };
     let text = format!(
-        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on {on}\n  activity a {{\n    step \"true\"\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
+        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  on {on}\n  activity a {{\n    {step}\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
     );
     let mut sources = SourceMap::new();
     sources.add("probe.flow", text);

@@ -97,7 +97,9 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
         let default = Node::Str("test".into());
         notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, "stage", &default, &place, reason));
     }
-    if steps.is_empty() {
+    // A template (`extends`), a `trigger` or an included job of the same name stands for the script.
+    let elsewhere = ctx.included || a.gitlab.iter().any(|(k, _)| k == "extends" || k == "trigger");
+    if steps.is_empty() && !elsewhere {
         let reason = "an activity needs a shell step; the placeholder fails the job";
         notes.push(ctx.drop("job without `script:` lines (from an include or `trigger`)", &place, reason, None));
         steps.push(Stmt::Step {
@@ -120,7 +122,7 @@ fn reason(key: &str) -> &'static str {
     match key {
         "rules" | "only" | "except" | "when" => "GitLab conditions: `when` cannot state GitLab rules",
         "stage" => "GitLab stage order",
-        "parallel" => "flowc expands a matrix into jobs of its own",
+        "parallel" => "GitLab parallel jobs: a flowc matrix expands into jobs of its own",
         "trigger" => "flowc has no downstream pipelines",
         _ => "no construct",
     }
