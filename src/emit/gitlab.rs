@@ -10,7 +10,7 @@ pub mod rules;
 mod upstream;
 
 use super::yaml::Yaml;
-use super::{data, header, insert_some, source_names, strings, Output};
+use super::{header, insert_some, source_names, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -149,6 +149,23 @@ fn block_conditions(a: &Activity, inherited: bool, several: bool) -> Option<Diag
     );
     Some(d.with_note(format!("flowc writes `rules:` for this job: {why}")))
 }
+
+/// Block data as GitLab YAML: a map of the one key `"!reference"` is GitLab's
+/// `!reference [job, key, ...]` tag, which a block value cannot write otherwise.
+fn data(value: &crate::model::Data) -> Yaml {
+    use crate::model::Data;
+    match value {
+        Data::Map(entries) => match entries.as_slice() {
+            [(key, list @ Data::List(_))] if key == REFERENCE => Yaml::Tagged("reference".into(), Box::new(data(list))),
+            _ => Yaml::Map(entries.iter().map(|(k, v)| (k.clone(), data(v))).collect()),
+        },
+        Data::List(items) => Yaml::Seq(items.iter().map(data).collect()),
+        other => super::data(other),
+    }
+}
+
+/// The block key that stands for GitLab's `!reference` tag.
+pub const REFERENCE: &str = "!reference";
 
 /// The value of a key of a target block.
 fn block_value<'a>(entries: &'a [crate::model::TargetEntry], key: &str) -> Option<&'a crate::model::Data> {

@@ -58,9 +58,9 @@ impl Ctx {
     ) -> Option<String> {
         let what = if level == Level::Process { "global" } else { "job" };
         if tagged(value) {
-            // Left by `resolve`: a `!reference` into an included file. Without its tag the
-            // list would be read as plain values (script lines), so the key is dropped.
-            let reason = "a `!reference` into an included file: a block value carries no YAML tag";
+            // A tag other than a `!reference` list (those are written `{ "!reference": [...] }`):
+            // without it the value would be read as plain data, so the key is dropped.
+            let reason = "a YAML tag a block value cannot carry";
             return Some(self.drop(&format!("{what} `{key}`"), place, reason, Some(value)));
         }
         if accepts(Target::Gitlab, level, key) {
@@ -83,9 +83,10 @@ impl Ctx {
     }
 }
 
-/// True when a tagged value (`!reference`) stands anywhere in `node`.
+/// True when a tagged value other than a `!reference` list stands anywhere in `node`.
 fn tagged(node: &Node) -> bool {
     match node {
+        Node::Tagged(tag, inner) if tag == "reference" && matches!(**inner, Node::Seq(_)) => tagged(inner),
         Node::Tagged(..) => true,
         Node::Seq(items) => items.iter().any(tagged),
         Node::Map(entries) => entries.iter().any(|(_, v)| tagged(v)),
