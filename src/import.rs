@@ -79,7 +79,7 @@ pub struct Imported {
     /// The name of the one process in it.
     pub process: String,
     pub report: Report,
-    /// GitLab: each original job name with the name flowc gives the job (`PROCESS:ACTIVITY`).
+    /// GitLab: each original job name with the name flowc gives the job (its activity's).
     pub renames: Vec<(String, String)>,
 }
 

@@ -72,6 +72,8 @@ pub struct Triggers {
     pub schedules: Vec<Schedule>,
     /// `Some` when the process can be started by hand; the inputs it asks for.
     pub manual: Option<Vec<Input>>,
+    /// `on any`: every pipeline the platform starts (GitLab only: no `workflow:` at all).
+    pub any: Option<crate::source::Span>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -163,6 +165,17 @@ pub enum Runner {
     Label(String),
     /// Taken from a matrix axis whose values are runner names or labels.
     Matrix(String),
+}
+
+impl Activity {
+    /// True when the activity's GitLab job takes its script from elsewhere: a template it
+    /// `extends`, a `trigger` (a downstream pipeline runs instead), or the job of the same
+    /// name in a file its process's block (`process_gitlab`) `include`s. Such an activity
+    /// needs no step (it is then GitLab-only: GitHub reports that it has none).
+    pub fn gitlab_script_elsewhere(&self, process_gitlab: &[TargetEntry]) -> bool {
+        self.gitlab.iter().any(|e| e.key == "extends" || e.key == "trigger")
+            || process_gitlab.iter().any(|e| e.key == "include")
+    }
 }
 
 impl Runner {

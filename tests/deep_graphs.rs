@@ -78,7 +78,7 @@ fn gitlab_job_names_of_matrix_legs_never_collide_silently() {
     let out =
         flowc(dir.path(), &["build", file.to_str().unwrap(), "--target", "gitlab", "--stdout", "--color", "never"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("would both be named `p:build:a-b-c`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would both be named `build:a-b-c`"));
 }
 
 #[test]

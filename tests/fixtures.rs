@@ -68,6 +68,24 @@ fn emit_fixtures() {
     });
 }
 
+/// Fixtures of GitLab's own constructs (`on any`, job keys in blocks), compiled for GitLab only.
+#[test]
+fn emit_gitlab_fixtures() {
+    settings().bind(|| {
+        insta::glob!("fixtures/emit/gitlab/*.flow", |path| {
+            let sources = load(path);
+            let compilation = flowc::compile(&sources, &[Target::Gitlab]);
+            let rendered: Vec<String> = compilation.diagnostics.iter().map(|d| render_human(&sources, d)).collect();
+            assert!(compilation.diagnostics.is_empty(), "{} has diagnostics:\n{}", path.display(), rendered.join("\n"));
+            let mut out = format!("----- SOURCE\n{}\n", sources.files()[0].text);
+            for output in &compilation.outputs {
+                out.push_str(&format!("----- {}\n{}", output.path, output.contents));
+            }
+            insta::assert_snapshot!(out);
+        });
+    });
+}
+
 fn flow_files(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)

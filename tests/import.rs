@@ -16,7 +16,8 @@ use std::process::Command;
 
 const FIXTURES: &str = "tests/fixtures/import";
 /// The fixtures written to round-trip.
-const ROUND_TRIP: &[&str] = &["github/roundtrip.yml", "github/short_forms.yml", "github/step_settings.yml"];
+const ROUND_TRIP: &[&str] =
+    &["github/roundtrip.yml", "github/short_forms.yml", "github/step_settings.yml", "gitlab/pipeline.gitlab-ci.yml"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -247,15 +248,16 @@ fn cli_measures_against_a_baseline() {
     let out = flowc(&["import", "--measure", FIXTURES, "--baseline", baseline, "--write-baseline"]);
     assert_eq!(out.status.code(), Some(0));
     let written = std::fs::read_to_string(baseline).unwrap();
-    assert!(written.contains("round_trips 3\n") && written.contains("round_trip github/roundtrip.yml\n"), "{written}");
+    assert!(written.contains("round_trips 4\n") && written.contains("round_trip github/roundtrip.yml\n"), "{written}");
     let out = flowc(&["import", "--measure", FIXTURES, "--baseline", baseline]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("github   round trip 3/4"), "{report}");
-    std::fs::write(baseline, format!("{written}round_trip gitlab/pipeline.gitlab-ci.yml\nsteps_plain 1000\n")).unwrap();
+    std::fs::write(baseline, format!("{written}round_trip gitlab/fallbacks.gitlab-ci.yml\nsteps_plain 1000\n"))
+        .unwrap();
     let out = flowc(&["import", "--measure", FIXTURES, "--baseline", baseline]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("regression: gitlab/pipeline.gitlab-ci.yml no longer round-trips"), "{stderr}");
-    assert!(stderr.contains("regression: steps_plain is 24, below the baseline 1000"), "{stderr}");
+    assert!(stderr.contains("regression: gitlab/fallbacks.gitlab-ci.yml no longer round-trips"), "{stderr}");
+    assert!(stderr.contains("regression: steps_plain is 26, below the baseline 1000"), "{stderr}");
 }

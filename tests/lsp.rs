@@ -394,7 +394,7 @@ fn hover_says_what_a_name_is_and_what_it_compiles_to() {
     };
     assert_eq!(
         hover(&mut client, "activity deploy", 10),
-        "activity `deploy` (after `build`) — GitHub job `deploy`, GitLab job `delivery:deploy`"
+        "activity `deploy` (after `build`) — GitHub job `deploy`, GitLab job `deploy`"
     );
     let input = hover(&mut client, "inputs.level", 8);
     assert!(input.starts_with("input `level`: choice[\"patch\", \"minor\"] = \"patch\""), "{input}");
@@ -425,8 +425,11 @@ fn hover_names_the_gitlab_jobs_the_emitter_generates() {
     sources.add("ci.flow", text);
     let compiled = flowc::compile(&sources, &flowc::ast::Target::ALL);
     let gitlab = &compiled.outputs.iter().find(|o| o.path == ".gitlab-ci.yml").expect("gitlab output").contents;
-    let jobs: Vec<&str> =
-        gitlab.lines().filter(|l| l.starts_with("\"ci:")).map(|l| l.trim_end_matches(':').trim_matches('"')).collect();
+    let jobs: Vec<&str> = gitlab
+        .lines()
+        .filter(|l| l.starts_with("\"test:"))
+        .map(|l| l.trim_end_matches(':').trim_matches('"'))
+        .collect();
     assert_eq!(jobs.len(), 3, "{gitlab}");
     let listed: Vec<String> = jobs.iter().map(|j| format!("`{j}`")).collect();
     assert!(hover.ends_with(&format!("GitLab jobs {}", listed.join(", "))), "{hover}");

@@ -28,14 +28,15 @@ fn flow_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Compiles one file for both targets into a fresh directory.
+/// Compiles one file for both targets (GitLab only under a `gitlab/` folder) into a fresh directory.
 fn build(path: &Path) -> (tempfile::TempDir, Vec<Output>, Vec<Process>) {
     let mut sources = SourceMap::new();
     sources.add(path.file_name().unwrap().to_string_lossy(), std::fs::read_to_string(path).unwrap());
     let dir = path.parent().unwrap().to_path_buf();
     let mut read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
     assert!(flowc::modules::load_imports(&mut sources, &mut read).is_empty());
-    let compilation = flowc::compile(&sources, &Target::ALL);
+    let gitlab_only = dir.file_name().is_some_and(|d| d == "gitlab");
+    let compilation = flowc::compile(&sources, if gitlab_only { &[Target::Gitlab] } else { &Target::ALL });
     let errors: Vec<String> =
         compilation.diagnostics.iter().map(|d| flowc::diagnostic::render_human(&sources, d)).collect();
     assert!(!compilation.has_errors(), "{} does not compile:\n{}", path.display(), errors.join("\n"));
@@ -83,7 +84,8 @@ fn examples_pass_every_validator() {
 #[test]
 fn emit_fixtures_pass_every_validator() {
     let tools = Tools::require();
-    let failures: Vec<String> = flow_files("tests/fixtures/emit").iter().flat_map(|e| validate(&tools, e)).collect();
+    let files = [flow_files("tests/fixtures/emit"), flow_files("tests/fixtures/emit/gitlab")].concat();
+    let failures: Vec<String> = files.iter().flat_map(|e| validate(&tools, e)).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -150,11 +152,11 @@ fn run_gitlab(tools: &Tools, runnable: &Runnable) {
     let process = &processes[0];
     let mut args: Vec<String> = runnable.gitlab_args.iter().map(|s| s.to_string()).collect();
     for a in process.activities.iter().filter(|a| a.approval.is_some()) {
-        args.extend(["--manual".to_string(), format!("{}:{}", process.name, a.name)]);
+        args.extend(["--manual".to_string(), a.name.clone()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), runnable.files, &args);
-    assert_ran_in_order(&report, process, runnable.expected, |a| format!("{}:{a}", process.name));
+    assert_ran_in_order(&report, process, runnable.expected, |a| a.to_string());
 }
 
 fn run_github(tools: &Tools, runnable: &Runnable) {
@@ -189,9 +191,9 @@ fn a_failing_activity_fails_the_run_on_both_targets() {
     let (dir, _, _) = build(&repo("tests/fixtures/run/failing.flow"));
     let gitlab = tools.run_gitlab(&dir.path().join(".gitlab-ci.yml"), &[], &[]);
     assert!(!gitlab.success, "GitLab run succeeded:\n{gitlab}");
-    assert!(gitlab.job("failing:build").passed);
-    assert!(!gitlab.job("failing:broken").passed);
-    assert!(!gitlab.ran("failing:after_broken"), "{gitlab}");
+    assert!(gitlab.job("build").passed);
+    assert!(!gitlab.job("broken").passed);
+    assert!(!gitlab.ran("after_broken"), "{gitlab}");
     let github = tools.run_github(&dir.path().join(".github/workflows/failing.yml"), "push", &[], &[]);
     assert!(!github.success, "GitHub run succeeded:\n{github}");
     assert!(github.job("build").passed);
@@ -205,11 +207,11 @@ fn the_run_by_guard_admits_listed_users_and_stops_others() {
     let (dir, _, _) = build(&repo("tests/fixtures/run/guard.flow"));
     let gitlab_ci = dir.path().join(".gitlab-ci.yml");
     let admitted = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=dave"]);
-    assert!(admitted.success && admitted.log_contains("guard:restart", "flowc-ran: restart"), "{admitted}");
+    assert!(admitted.success && admitted.log_contains("restart", "flowc-ran: restart"), "{admitted}");
     let stopped = tools.run_gitlab(&gitlab_ci, &[], &["--variable", "GITLAB_USER_LOGIN=mallory"]);
     assert!(!stopped.success, "{stopped}");
-    assert!(stopped.log_contains("guard:restart", "mallory may not run restart"), "{stopped}");
-    assert!(!stopped.log_contains("guard:restart", "flowc-ran: restart"), "{stopped}");
+    assert!(stopped.log_contains("restart", "mallory may not run restart"), "{stopped}");
+    assert!(!stopped.log_contains("restart", "flowc-ran: restart"), "{stopped}");
 
     let workflow = dir.path().join(".github/workflows/guard.yml");
     let admitted = tools.run_github(&workflow, "push", &[], &["--actor", "erin"]);

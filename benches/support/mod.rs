@@ -191,6 +191,11 @@ fn inline(out: &mut String, value: &Yaml, indent: usize) {
         Yaml::Str(s) => scalar(out, s, indent),
         Yaml::Map(_) => out.push_str("{}"),
         Yaml::Seq(_) => out.push_str("[]"),
+        // The synthetic workflows hold no tags (only GitLab `!reference` blocks do).
+        Yaml::Tagged(tag, inner) => {
+            let _ = write!(out, "!{tag} ");
+            self::inline(out, inner, indent);
+        }
     }
 }
 
@@ -241,6 +246,7 @@ pub fn json(value: &Yaml) -> serde_json::Value {
         Yaml::Str(s) => Value::String(s.clone()),
         Yaml::Seq(items) => Value::Array(items.iter().map(json).collect()),
         Yaml::Map(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect()),
+        Yaml::Tagged(_, inner) => json(inner),
     }
 }
 

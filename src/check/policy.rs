@@ -223,7 +223,8 @@ fn upstream(p: &Process, a: &Activity) -> Vec<String> {
 
 /// True when the process runs for pull requests and nothing on the way to `a` rules that out.
 fn on_pull_request(p: &Process, a: &Activity) -> bool {
-    if p.triggers.pull_request.is_none() {
+    // `on any` admits every pipeline, merge request pipelines included.
+    if p.triggers.pull_request.is_none() && p.triggers.any.is_none() {
         return false;
     }
     let mut chain = vec![a.name.clone()];

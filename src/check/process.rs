@@ -33,6 +33,7 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
         && triggers.schedules.is_empty()
         && triggers.manual.is_none()
         && !github_on
+        && triggers.any.is_none()
     {
         diagnostics.push(
             Diagnostic::warning(
@@ -50,8 +51,20 @@ pub fn lower(p: &ast::Process, roles: &Roles, diagnostics: &mut Vec<Diagnostic>)
     let mut activities = activity::lower_all(p, &triggers, &secrets, roles, diagnostics);
     graph::order(p, &mut activities, diagnostics);
     warn_unused_secrets(p, &activities, diagnostics);
-    let (github, gitlab) = targets::process_blocks(&p.targets, !p.triggers.is_empty(), diagnostics);
+    let (github, gitlab) = targets::process_blocks(&p.targets, !p.triggers.is_empty(), &triggers, &env, diagnostics);
     let activities: Vec<model::Activity> = activities.into_iter().map(|a| a.model).collect();
+    // A GitHub job may call a reusable workflow (`github { uses: ... }`) and a GitLab job take
+    // its script from elsewhere (`Activity::gitlab_script_elsewhere`): then no step is needed.
+    let calls_workflow = |a: &model::Activity| a.github.iter().any(|e| e.key == "uses");
+    let without_steps =
+        |a: &&model::Activity| a.steps.is_empty() && !calls_workflow(a) && !a.gitlab_script_elsewhere(&gitlab);
+    for a in activities.iter().filter(without_steps) {
+        diagnostics.push(errors::missing(
+            a.name_span,
+            format!("activity `{}` has no steps", a.name),
+            "add a step such as `step \"make test\"`",
+        ));
+    }
     model::Process {
         index: model::Process::index_activities(&activities),
         name: p.name.name.clone(),
@@ -108,7 +121,7 @@ pub fn env_vars(
         .collect()
 }
 
-const TRIGGERS: [&str; 4] = ["push", "pull_request", "schedule", "manual"];
+const TRIGGERS: [&str; 5] = ["push", "pull_request", "schedule", "manual", "any"];
 
 fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Triggers {
     let mut out = Triggers::default();
@@ -160,6 +173,10 @@ fn triggers(given: &[ast::Trigger], diagnostics: &mut Vec<Diagnostic>) -> Trigge
                 out.pull_request = Some(pr);
             }
             "schedule" => schedule(trigger, &mut out, diagnostics),
+            "any" => {
+                args(trigger, &[], diagnostics);
+                out.any = Some(trigger.kind.span);
+            }
             _ => out.manual = Some(inputs(trigger, diagnostics)),
         }
     }

@@ -41,9 +41,19 @@ const GITHUB_STEP: &[&str] =
 const GITHUB_STEP_GENERATED: &[(&str, &str)] =
     &[("run", "`step \"...\"`"), ("uses", "`step uses`"), ("with", "`step uses \"...\" with { ... }`")];
 /// Global keys of a `.gitlab-ci.yml` that a process block may set.
-const GITLAB_GLOBAL: &[&str] =
-    &["default", "include", "stages", "cache", "image", "services", "before_script", "after_script"];
-const GITLAB_GLOBAL_GENERATED: &[(&str, &str)] = &[("workflow", "`on`"), ("variables", "`env { }`")];
+/// (`workflow` only beside `on any`, `variables` only without `env` and inputs: see `process_blocks`.)
+const GITLAB_GLOBAL: &[&str] = &[
+    "default",
+    "include",
+    "stages",
+    "cache",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "workflow",
+    "variables",
+];
 /// Keys of a GitLab job that an activity block may set.
 const GITLAB_JOB: &[&str] = &[
     "tags",
@@ -69,25 +79,25 @@ const GITLAB_JOB: &[&str] = &[
     "timeout",
     "allow_failure",
     "artifacts",
+    "name",
+    "needs",
+    "rules",
+    "when",
+    "only",
+    "except",
+    "variables",
+    "trigger",
+    "parallel",
 ];
-const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[
-    ("script", "`step`"),
-    ("needs", "`after`"),
-    ("rules", "`when`"),
-    ("when", "`when` or `approved_by`"),
-    ("only", "`when`"),
-    ("except", "`when`"),
-    ("variables", "`env { }`"),
-    ("environment", "`environment`"),
-    ("parallel", "`matrix`"),
-    ("trigger", "a separate process"),
-];
+const GITLAB_JOB_GENERATED: &[(&str, &str)] = &[("script", "`step`"), ("environment", "`environment`")];
 
-/// Splits process-level blocks per target, checking their keys.
-/// `has_triggers`: the process has an `on` statement, which then is the only source of `on:`.
+/// Splits process-level blocks per target, checking their keys against the process
+/// (`has_triggers`: it has an `on` statement, which then is the only source of GitHub's `on:`).
 pub fn process_blocks(
     blocks: &[ast::TargetBlock],
     has_triggers: bool,
+    triggers: &model::Triggers,
+    env: &[model::EnvVar],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let github_generated = |k: &str| match k {
@@ -103,17 +113,27 @@ pub fn process_blocks(
         github_generated,
         diagnostics,
     );
-    let gitlab =
-        entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, GITLAB_GLOBAL_GENERATED, |_| None, diagnostics);
+    // `on any` leaves the choice of pipelines to GitLab: a `workflow:` may then state it.
+    let gitlab_generated = |k: &str| match k {
+        "workflow" if triggers.any.is_none() => Some("`on` (or `on any` with this block)"),
+        "variables" if !env.is_empty() => Some("`env { }`"),
+        "variables" if triggers.manual.as_ref().is_some_and(|inputs| !inputs.is_empty()) => {
+            Some("`env { }` (the inputs of `manual` are global variables)")
+        }
+        _ => None,
+    };
+    let gitlab = entries(blocks, Target::Gitlab, "global", GITLAB_GLOBAL, &[], gitlab_generated, diagnostics);
     (github, gitlab)
 }
 
 /// Splits activity-level blocks per target, checking their keys against the activity
-/// (`runs_on_given`: it has a `runs_on` statement, rather than the default runner).
+/// (`runs_on_given`: it has a `runs_on` statement, rather than the default runner; `after`: it
+/// waits for other activities, by `after` or by consuming from them).
 pub fn activity_blocks(
     blocks: &[ast::TargetBlock],
     activity: &model::Activity,
     runs_on_given: bool,
+    after: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TargetEntry>, Vec<TargetEntry>) {
     let a = activity;
@@ -148,6 +168,18 @@ pub fn activity_blocks(
             Some("`allow_failure` or `approved_by`")
         }
         "artifacts" if !a.produces.is_empty() || !a.outputs.is_empty() => Some("`produces` or `output`"),
+        // GitLab's own ordering and conditions, for an activity that states none of flowc's.
+        "needs" if after => Some("`after`"),
+        "rules" | "only" | "except" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
+        "when" if a.condition.is_some() || a.approval.is_some() => Some("`when` or `approved_by`"),
+        "variables" if !a.env.is_empty() || !a.outputs.is_empty() => Some("`env { }` or `output`"),
+        "parallel" if a.matrix.is_some() => Some("`matrix`"),
+        // A trigger job runs no script of its own.
+        "trigger"
+            if a.steps.iter().any(|s| s.applies_to(Target::Gitlab)) || !a.outputs.is_empty() || a.run_by.is_some() =>
+        {
+            Some("`step` (a trigger job runs no script)")
+        }
         _ => None,
     };
     let gitlab =

@@ -30,6 +30,14 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
             out.extend(approval_warnings(model, process, activity));
         }
     }
+    for span in model.processes.iter().filter_map(|p| p.triggers.any) {
+        out.push(errors::cannot_express(
+            "github",
+            "`on any` (every event)",
+            span,
+            "name the events: `on push, pull_request, schedule(...), manual`",
+        ));
+    }
     for activity in model.processes.iter().flat_map(|p| &p.activities) {
         if let Some(condition) = activity.condition.as_ref().filter(|c| c.reads_matrix()) {
             out.push(errors::cannot_express(

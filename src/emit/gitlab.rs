@@ -1,7 +1,8 @@
 //! GitLab CI: one `.gitlab-ci.yml` for all processes.
 //!
-//! Jobs are named `PROCESS:ACTIVITY` (and `PROCESS:ACTIVITY:LEG` for matrix legs, which are
-//! expanded so that per-leg runners, conditions and `allow_failure` are exact). `workflow:rules`
+//! Jobs are named as their activities (`ACTIVITY`, and `ACTIVITY:LEG` for matrix legs, which
+//! are expanded so that per-leg runners, conditions and `allow_failure` are exact); when
+//! several processes share the file, `PROCESS:ACTIVITY` and `PROCESS:ACTIVITY:LEG`. `workflow:rules`
 //! admits the union of all processes' triggers; when there are several processes, each job's
 //! rules repeat its own process's triggers, so a process's jobs run only on its triggers.
 
@@ -9,7 +10,7 @@ pub mod rules;
 mod upstream;
 
 use super::yaml::Yaml;
-use super::{data, header, insert_some, source_names, strings, Output};
+use super::{header, insert_some, source_names, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -20,16 +21,66 @@ use crate::source::SourceMap;
 /// The variable that picks a process for scheduled and hand-started pipelines when a file holds several.
 pub const PROCESS_VARIABLE: &str = "FLOWC_PROCESS";
 
+/// The job name of an activity (before any matrix leg suffix): the activity's name, or the
+/// `name` of its `gitlab { }` block, prefixed with the process's when `several` processes
+/// share the one `.gitlab-ci.yml`.
+pub fn job_name(p: &Process, a: &Activity, several: bool) -> String {
+    let own = match block_value(&a.gitlab, "name") {
+        Some(crate::model::Data::Str(name)) => name.as_str(),
+        _ => a.name.as_str(),
+    };
+    match several {
+        true => format!("{}:{own}", p.name),
+        false => own.to_string(),
+    }
+}
+
+/// A block's job `name` must be a name GitLab reads as a job: a non-empty string that is
+/// not a global keyword and does not start with `.` (a hidden job).
+fn block_name(a: &Activity) -> Option<Diagnostic> {
+    let entry = a.gitlab.iter().find(|e| e.key == "name")?;
+    let fine = match &entry.value {
+        crate::model::Data::Str(s) => {
+            !s.trim().is_empty() && !s.starts_with('.') && !RESERVED.contains(&s.as_str()) && !s.contains('\n')
+        }
+        _ => false,
+    };
+    let shown = match &entry.value {
+        crate::model::Data::Str(s) => format!("the job name `{s}`"),
+        _ => "a job name that is not a string".to_string(),
+    };
+    let help = "name the job with a string that is not empty, not a global keyword and does not start with `.`";
+    (!fine).then(|| errors::cannot_express("gitlab", &shown, entry.span, help))
+}
+
+/// Top-level keys of a `.gitlab-ci.yml` that are not jobs.
+const RESERVED: &[&str] = &[
+    "default",
+    "include",
+    "stages",
+    "variables",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
+    "types",
+];
+
 /// What GitLab cannot express, reported before emitting.
 pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let several = model.processes.len() > 1;
     for process in &model.processes {
-        let plan = upstream::Plan::new(process);
+        let plan = upstream::Plan::new(process, several);
         out.extend(colliding_names(process, &plan));
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
             out.extend(quorum_warning(model, process, a));
-            if !a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_))) {
+            let shell = a.steps.iter().any(|s| s.applies_to(Target::Gitlab) && matches!(s.kind, StepKind::Run(_)));
+            if !shell && !a.gitlab_script_elsewhere(&process.gitlab) {
                 out.push(errors::cannot_express(
                     "gitlab",
                     &format!("activity `{}`, which has no shell step for gitlab", a.name),
@@ -47,6 +98,8 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
                     ));
                 }
             }
+            out.extend(block_conditions(a, plan.effective[i].is_some(), several));
+            out.extend(block_name(a));
             if let Some(condition) = &plan.effective[i] {
                 let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
                 for leg in legs {
@@ -78,17 +131,73 @@ pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
-/// Matrix legs whose values join to the same job name (`a-b`+`c` and `a`+`b-c`).
+/// GitLab conditions in an activity's block (`rules`, `only`, `except`, `when`) are exact
+/// only when flowc writes no `rules:` of its own for the job: no inherited condition, and a
+/// single process (with several, each job's rules repeat its process's triggers).
+fn block_conditions(a: &Activity, inherited: bool, several: bool) -> Option<Diagnostic> {
+    let entry = a.gitlab.iter().find(|e| matches!(e.key.as_str(), "rules" | "only" | "except" | "when"))?;
+    let why = match (inherited, several) {
+        (true, _) => "it inherits a `when` from an activity it waits for",
+        (false, true) => "several processes share the file, so flowc writes rules with each process's triggers",
+        (false, false) => return None,
+    };
+    let d = errors::cannot_express(
+        "gitlab",
+        &format!("`{}` in the `gitlab {{ }}` block of `{}`", entry.key, a.name),
+        entry.span,
+        "state the condition with `when`",
+    );
+    Some(d.with_note(format!("flowc writes `rules:` for this job: {why}")))
+}
+
+/// Block data as GitLab YAML: a map of the one key `"!reference"` is GitLab's
+/// `!reference [job, key, ...]` tag, which a block value cannot write otherwise.
+fn data(value: &crate::model::Data) -> Yaml {
+    use crate::model::Data;
+    match value {
+        Data::Map(entries) => match entries.as_slice() {
+            [(key, list @ Data::List(_))] if key == REFERENCE => Yaml::Tagged("reference".into(), Box::new(data(list))),
+            _ => Yaml::Map(entries.iter().map(|(k, v)| (k.clone(), data(v))).collect()),
+        },
+        Data::List(items) => Yaml::Seq(items.iter().map(data).collect()),
+        other => super::data(other),
+    }
+}
+
+/// The block key that stands for GitLab's `!reference` tag.
+pub const REFERENCE: &str = "!reference";
+
+/// The value of a key of a target block.
+fn block_value<'a>(entries: &'a [crate::model::TargetEntry], key: &str) -> Option<&'a crate::model::Data> {
+    entries.iter().find(|e| e.key == key).map(|e| &e.value)
+}
+
+/// Appends (or replaces) the entries of a block's map to a generated map.
+fn merge(into: &mut Yaml, block: &crate::model::Data) {
+    if let Yaml::Map(entries) = data(block) {
+        for (k, v) in entries {
+            into.insert(k, v);
+        }
+    }
+}
+
+/// Jobs with the same name: matrix legs whose values join alike (`a-b`+`c` and `a`+`b-c`),
+/// or a block's `name` that another job has.
 fn colliding_names(p: &Process, plan: &upstream::Plan) -> Option<Diagnostic> {
     let mut seen = std::collections::HashSet::new();
     for (i, a) in p.activities.iter().enumerate() {
         if let Some(name) = plan.names(i).find(|name| !seen.insert(name.to_string())) {
-            return Some(errors::cannot_express(
-                "gitlab",
-                &format!("two legs of `{}` that would both be named `{name}`", a.name),
-                a.name_span,
-                "choose matrix values that stay distinct when joined with `-`",
-            ));
+            let (what, help) = match a.matrix {
+                Some(_) => (
+                    format!("two legs of `{}` that would both be named `{name}`", a.name),
+                    "choose matrix values that stay distinct when joined with `-`",
+                ),
+                None => (
+                    format!("the job `{name}` of `{}`, a name another job has", a.name),
+                    "give each job a name of its own (`gitlab { name: ... }`)",
+                ),
+            };
+            return Some(errors::cannot_express("gitlab", &what, a.name_span, help));
         }
     }
     None
@@ -123,18 +232,25 @@ fn quorum_warning(model: &Model, p: &Process, a: &Activity) -> Option<Diagnostic
 pub fn emit(model: &Model, sources: &SourceMap) -> Output {
     let several = model.processes.len() > 1;
     let mut doc = Yaml::map();
-    let workflow_rules: Vec<Yaml> = dedupe(model.processes.iter().flat_map(|p| trigger_rules(p, several)).collect());
-    doc.insert("workflow", Yaml::map().with("rules", Yaml::Seq(workflow_rules)));
+    // `on any` admits every pipeline: the union of the triggers is then no `workflow:` at all.
+    if model.processes.iter().all(|p| p.triggers.any.is_none()) {
+        let rules: Vec<Yaml> = dedupe(model.processes.iter().flat_map(|p| trigger_rules(p, several)).collect());
+        doc.insert("workflow", Yaml::map().with("rules", Yaml::Seq(rules)));
+    }
     let inputs: Vec<(String, Yaml)> =
         model.processes.iter().flat_map(|p| p.inputs().iter().map(input_variable)).collect();
     if !inputs.is_empty() {
         doc.insert("variables", Yaml::Map(dedupe_keys(inputs)));
     }
     for entry in model.processes.iter().flat_map(|p| &p.gitlab) {
-        doc.insert(entry.key.as_str(), data(&entry.value));
+        match (entry.key.as_str(), doc.get_mut("variables")) {
+            // Beside the inputs of another process.
+            ("variables", Some(vars)) => merge(vars, &entry.value),
+            (key, _) => doc.insert(key, data(&entry.value)),
+        }
     }
     for process in &model.processes {
-        let plan = upstream::Plan::new(process);
+        let plan = upstream::Plan::new(process, several);
         for (i, jobs) in plan.jobs.iter().enumerate() {
             for (leg, name) in jobs {
                 // Job names are unique (checked in `capabilities`): append without a key search.
@@ -175,9 +291,12 @@ pub fn output_variable(activity: &str, name: &str) -> String {
     format!("FLOWC_OUT_{}_{name}", activity.replace('-', "_"))
 }
 
-/// One `(if, changes)` rule per trigger of a process.
+/// One `(if, changes)` rule per trigger of a process; `on any`: one rule without a test.
 fn trigger_rules(p: &Process, several: bool) -> Vec<Yaml> {
     let t = &p.triggers;
+    if t.any.is_some() {
+        return vec![Yaml::map()];
+    }
     let mut out = Vec::new();
     let pick = if several { format!(" && ${PROCESS_VARIABLE} == \"{}\"", p.name) } else { String::new() };
     if let Some(push) = &t.push {
@@ -258,12 +377,20 @@ fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Co
             }
         })
     });
-    job.insert("needs", Yaml::Seq(needs.collect()));
+    // Without `after`, a block's `needs:` replaces `needs: []`, and a block's `stage` alone
+    // leaves the job to GitLab's stage order.
+    let gitlab_order = a.needs.is_empty() && a.gitlab.iter().any(|e| e.key == "needs" || e.key == "stage");
+    if !gitlab_order {
+        job.insert("needs", Yaml::Seq(needs.collect()));
+    }
     let manual = a.approval.is_some();
     if let Some(rules) = job_rules(p, plan.effective[index].as_ref(), leg, several, manual) {
         job.insert("rules", rules);
     }
-    let variables = variables(p, a, leg);
+    let mut variables = variables(p, a, leg);
+    if let Some(block) = block_value(&a.gitlab, "variables") {
+        merge(&mut variables, block);
+    }
     if variables != Yaml::map() {
         job.insert("variables", variables);
     }
@@ -296,11 +423,15 @@ fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Co
     if let Some(guard) = super::guard::script(model, p, a, "GITLAB_USER_LOGIN", "") {
         script.insert(0, Yaml::Str(guard));
     }
-    job.insert("script", Yaml::Seq(script));
+    // Without steps, the script comes from the block's template (or the job is a trigger).
+    if !script.is_empty() || !a.gitlab_script_elsewhere(&p.gitlab) {
+        job.insert("script", Yaml::Seq(script));
+    }
     if let Some(artifacts) = artifacts(a) {
         job.insert("artifacts", artifacts);
     }
-    for entry in &a.gitlab {
+    // `name` names the job; `variables` were merged above.
+    for entry in a.gitlab.iter().filter(|e| e.key != "variables" && e.key != "name") {
         job.insert(entry.key.as_str(), data(&entry.value));
     }
     job
@@ -353,6 +484,8 @@ fn job_rules(p: &Process, effective: Option<&Expr>, leg: &Combo, several: bool, 
         if let Some(changes) = r.get("changes").cloned() {
             out.insert("changes", changes);
         }
+        // A rule must state something: an untested rule of `on any` runs the job as usual.
+        let when = when.or((out == Yaml::map()).then_some("on_success"));
         insert_some(&mut out, "when", when.map(Yaml::str));
         r = out;
         r

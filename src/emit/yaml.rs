@@ -60,6 +60,8 @@ pub enum Yaml {
     /// A mapping with string keys, rendered in this order. Keys must be
     /// unique ([`to_document`] panics otherwise).
     Map(Vec<(String, Yaml)>),
+    /// A value with a local tag, tag name without the `!` (GitLab's `!reference [job, key]`).
+    Tagged(String, Box<Yaml>),
 }
 
 impl Yaml {
@@ -124,6 +126,14 @@ impl Yaml {
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         match self {
             Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, to change, if `self` is a mapping that has it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Yaml> {
+        match self {
+            Yaml::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -256,6 +266,7 @@ fn sanitize_comment(line: &str) -> String {
 fn check_unique_keys(value: &Yaml) {
     match value {
         Yaml::Seq(items) => items.iter().for_each(check_unique_keys),
+        Yaml::Tagged(_, inner) => check_unique_keys(inner),
         // Most maps are a job's handful of keys: comparing them pairwise is cheaper than
         // hashing them into a new set.
         Yaml::Map(entries) if entries.len() <= 8 => {
@@ -339,6 +350,9 @@ impl Serialize for Node<'_> {
             Yaml::Str(s) => serializer.serialize_str(s),
             Yaml::Seq(items) => self.serialize_seq(items, serializer),
             Yaml::Map(entries) => self.serialize_map(entries, serializer),
+            Yaml::Tagged(tag, inner) => {
+                Tagged(Node { value: inner, at_end: self.at_end }, Some(format!("!{tag}"))).serialize(serializer)
+            }
         }
     }
 }
@@ -454,6 +468,23 @@ mod tests {
 
     fn doc(value: &Yaml) -> String {
         to_document(value, "")
+    }
+
+    #[test]
+    fn local_tags_stand_before_their_value() {
+        let reference = |job: &str, key: &str| Yaml::Tagged("reference".into(), Box::new(strings_of(&[job, key])));
+        let value = Yaml::map()
+            .with("before_script", Yaml::Seq(vec![reference(".setup", "before_script"), "make".into()]))
+            .with("rules", reference(".rules", "rules"));
+        let text = doc(&value);
+        assert_eq!(
+            text,
+            "before_script:\n  - !reference\n    - .setup\n    - before_script\n  - make\nrules: !reference\n  - .rules\n  - rules\n"
+        );
+    }
+
+    fn strings_of(items: &[&str]) -> Yaml {
+        Yaml::Seq(items.iter().map(|s| Yaml::str(*s)).collect())
     }
 
     #[test]

@@ -250,6 +250,10 @@ pub fn data(node: &Node) -> String {
             let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", key(k), data(v))).collect();
             format!("{{ {} }}", inner.join(", "))
         }
+        // GitLab's `!reference [job, key]`: the block form the GitLab emitter writes back as the tag.
+        Node::Tagged(tag, inner) if tag == "reference" && matches!(**inner, Node::Seq(_)) => {
+            format!("{{ {}: {} }}", key("!reference"), data(inner))
+        }
         Node::Tagged(_, inner) => data(inner),
     }
 }

@@ -35,6 +35,8 @@ pub(super) struct Ctx {
     pub report: Report,
     /// Original job name → activity name.
     pub names: Vec<(String, String)>,
+    /// The process's block `include`s files: a job may be completed by one of theirs.
+    pub included: bool,
 }
 
 impl Ctx {
@@ -55,6 +57,12 @@ impl Ctx {
         reason: &str,
     ) -> Option<String> {
         let what = if level == Level::Process { "global" } else { "job" };
+        if tagged(value) {
+            // A tag other than a `!reference` list (those are written `{ "!reference": [...] }`):
+            // without it the value would be read as plain data, so the key is dropped.
+            let reason = "a YAML tag a block value cannot carry";
+            return Some(self.drop(&format!("{what} `{key}`"), place, reason, Some(value)));
+        }
         if accepts(Target::Gitlab, level, key) {
             block.push((key.to_string(), value.clone()));
             self.fallback(FallbackKind::TargetBlock, &format!("{what} `{key}`"), place, reason);
@@ -72,6 +80,17 @@ impl Ctx {
 
     pub fn activity(&self, job: &str) -> Option<&str> {
         self.names.iter().find(|(o, _)| o == job).map(|(_, a)| a.as_str())
+    }
+}
+
+/// True when a tagged value other than a `!reference` list stands anywhere in `node`.
+fn tagged(node: &Node) -> bool {
+    match node {
+        Node::Tagged(tag, inner) if tag == "reference" && matches!(**inner, Node::Seq(_)) => tagged(inner),
+        Node::Tagged(..) => true,
+        Node::Seq(items) => items.iter().any(tagged),
+        Node::Map(entries) => entries.iter().any(|(_, v)| tagged(v)),
+        _ => false,
     }
 }
 
@@ -100,7 +119,7 @@ pub fn job_names(doc: &Node) -> Vec<String> {
 
 pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(String, String)>) {
     let doc = resolve::resolve(doc);
-    let mut ctx = Ctx { report: Report::default(), names: Vec::new() };
+    let mut ctx = Ctx { report: Report::default(), names: Vec::new(), included: false };
     let jobs = job_names(&doc);
     for job in &jobs {
         let mut name = super::ident(job, "job");
@@ -112,7 +131,8 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
     let mut flow = Flow {
         header: vec![format!("Imported from {file} by `flowc import` (GitLab CI).")],
         process: process.to_string(),
-        triggers: Vec::new(),
+        // GitLab decides which pipelines run (its `workflow:`, passed through, if any).
+        triggers: vec!["any".to_string()],
         ..Flow::default()
     };
     let place = "global";
@@ -137,17 +157,14 @@ pub fn import(doc: &Node, process: &str, file: &str) -> (Flow, Report, Vec<(Stri
             }
         }
     }
-    if doc.get("workflow").is_none() {
-        let reason = "flowc always writes `workflow: rules:` from the triggers";
-        let note = ctx.drop("pipeline without `workflow:`", place, reason, None);
-        flow.notes.push(note);
-    }
+    ctx.included = flow.gitlab.iter().any(|(k, _)| k == "include");
     for job in &jobs {
         let body = doc.get(job).cloned().unwrap_or(Node::Null);
         let activity = job::import(job, &body, &mut ctx);
         flow.activities.push(activity);
     }
-    let names = ctx.names.iter().map(|(o, a)| (o.clone(), format!("{process}:{a}"))).collect();
+    // Every job keeps its name: a flowc name as the activity's, any other in a block's `name`.
+    let names = ctx.names.iter().map(|(o, _)| (o.clone(), o.clone())).collect();
     (flow, ctx.report, names)
 }
 

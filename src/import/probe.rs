@@ -45,9 +45,13 @@ fn ask(target: Target, level: Level, key: &str) -> bool {
         Level::Step => (String::new(), String::new(), format!("step \"true\" {{ {block} }}")),
         Level::ActionStep => (String::new(), String::new(), format!("github step uses \"a/b@v1\" {{ {block} }}")),
     };
-    // No `on` statement, no `when`, no `matrix`: a key of a construct that may be absent is accepted.
+    // GitHub: no `on` statement, no `when`, no `matrix`: a key of a construct that may be absent
+    // is accepted. GitLab: the import always writes `on any` (a `workflow:` may stand beside it).
+    let on = if target == Target::Gitlab { "on any" } else { "" };
+    // A trigger job runs no script: its activity has no step.
+    let step = if target == Target::Gitlab && key == "trigger" { String::new() } else { step };
     let text = format!(
-        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  activity a {{\n    {step}\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
+        "roles {{ o = [] }}\nprocess p {{\n  owner o\n  {on}\n  activity a {{\n    {step}\n    {activity_block}\n  }}\n  {process_block}\n}}\n"
     );
     let mut sources = SourceMap::new();
     sources.add("probe.flow", text);
@@ -64,7 +68,10 @@ mod tests {
         assert!(accepts(Target::Github, Level::Activity, "concurrency"));
         assert!(!accepts(Target::Github, Level::Activity, "steps"));
         assert!(accepts(Target::Gitlab, Level::Process, "stages"));
-        assert!(!accepts(Target::Gitlab, Level::Process, "workflow"));
+        assert!(accepts(Target::Gitlab, Level::Process, "workflow"));
+        assert!(!accepts(Target::Gitlab, Level::Process, "jobs"));
+        assert!(accepts(Target::Gitlab, Level::Activity, "rules"));
+        assert!(!accepts(Target::Gitlab, Level::Activity, "script"));
         assert!(accepts(Target::Github, Level::Process, "on"));
         assert!(accepts(Target::Github, Level::Activity, "if"));
         assert!(accepts(Target::Github, Level::Activity, "uses"));

@@ -147,6 +147,8 @@ struct Scope<'a> {
     name: &'a str,
     process: Option<&'a ast::Process>,
     model_process: Option<&'a model::Process>,
+    /// The file holds several processes: GitLab job names carry the process's.
+    several: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -157,7 +159,8 @@ impl<'a> Scope<'a> {
         };
         let process = analysis.file.processes.iter().find(|p| p.name.name == name);
         let model_process = analysis.model.as_ref().and_then(|m| m.processes.iter().find(|p| p.name == name));
-        Scope { name, process, model_process }
+        let several = analysis.model.as_ref().is_some_and(|m| m.processes.len() > 1);
+        Scope { name, process, model_process, several }
     }
 
     fn activities(&self) -> impl Iterator<Item = &'a ast::Activity> {
@@ -169,11 +172,11 @@ impl<'a> Scope<'a> {
         let owner = p.owner.first().map(|o| format!(" (owner `{}`)", o.name)).unwrap_or_default();
         let count = p.activities.len();
         Some(format!(
-            "process `{}`{owner}, {count} activit{} — GitHub workflow `.github/workflows/{}.yml`, GitLab jobs `{}:ACTIVITY` in `.gitlab-ci.yml`",
+            "process `{}`{owner}, {count} activit{} — GitHub workflow `.github/workflows/{}.yml`, GitLab jobs `{}` in `.gitlab-ci.yml`",
             self.name,
             if count == 1 { "y" } else { "ies" },
             self.name,
-            self.name
+            if self.several { format!("{}:ACTIVITY", self.name) } else { "ACTIVITY".to_string() }
         ))
     }
 
@@ -186,8 +189,9 @@ impl<'a> Scope<'a> {
         };
         let after = if after.is_empty() { String::new() } else { format!(" (after {})", quoted(&after)) };
         let jobs = match checked {
-            Some((p, a)) => gitlab_jobs(p, a),
-            None => vec![format!("{}:{name}", self.name)],
+            Some((p, a)) => gitlab_jobs(p, a, self.several),
+            None if self.several => vec![format!("{}:{name}", self.name)],
+            None => vec![name.to_string()],
         };
         let gitlab = match jobs.len() {
             0 => "no GitLab job (its condition never holds)".to_string(),
@@ -267,13 +271,14 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// The GitLab jobs of an activity, named as the GitLab emitter names them: `PROCESS:ACTIVITY`,
-/// or `PROCESS:ACTIVITY:V1-V2` for each matrix leg its condition does not rule out.
+/// The GitLab jobs of an activity, named as the GitLab emitter names them: `ACTIVITY`
+/// (`PROCESS:ACTIVITY` when several processes share the file), or that name with `:V1-V2`
+/// for each matrix leg its condition does not rule out.
 // The emitter's own naming (`emit::gitlab::upstream::Plan`) is private; tests/lsp.rs checks
 // these names against the generated `.gitlab-ci.yml`.
-fn gitlab_jobs(p: &model::Process, a: &model::Activity) -> Vec<String> {
+fn gitlab_jobs(p: &model::Process, a: &model::Activity, several: bool) -> Vec<String> {
     let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
-    let base = format!("{}:{}", p.name, a.name);
+    let base = crate::emit::gitlab::job_name(p, a, several);
     let possible =
         |leg: &model::Combo| a.condition.as_ref().is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible));
     legs.into_iter()

@@ -20,14 +20,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(p: &Process) -> Plan {
+    /// `several`: the file holds more than one process, so job names carry the process's.
+    pub fn new(p: &Process, several: bool) -> Plan {
         let mut parts: Vec<Option<Vec<Expr>>> = vec![None; p.activities.len()];
         for i in dependencies_first(p) {
             collect(p, i, &mut parts);
         }
         let effective: Vec<Option<Expr>> =
             parts.into_iter().map(|parts| conjunction(parts.unwrap_or_default())).collect();
-        let jobs = p.activities.iter().zip(&effective).map(|(a, e)| jobs(p, a, e.as_ref())).collect();
+        let jobs = p.activities.iter().zip(&effective).map(|(a, e)| jobs(p, a, e.as_ref(), several)).collect();
         Plan { effective, jobs }
     }
 
@@ -102,9 +103,9 @@ fn conjunction(mut parts: Vec<Expr>) -> Option<Expr> {
 }
 
 /// The legs of an activity that its condition does not rule out, each with its job name.
-fn jobs(p: &Process, a: &Activity, condition: Option<&Expr>) -> Vec<(Combo, String)> {
+fn jobs(p: &Process, a: &Activity, condition: Option<&Expr>, several: bool) -> Vec<(Combo, String)> {
     let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
-    let base = format!("{}:{}", p.name, a.name);
+    let base = super::job_name(p, a, several);
     legs.into_iter()
         .filter(|leg| condition.is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible)))
         .map(|leg| {

@@ -193,7 +193,7 @@ fn needs(v: &Node) -> Node {
     Node::Seq(items)
 }
 
-/// Gives flowc's jobs (`PROCESS:ACTIVITY`) their original names back, inside `needs:` too,
+/// Gives flowc's jobs (`ACTIVITY`, or `PROCESS:ACTIVITY` beside other processes) their original names back, inside `needs:` too,
 /// and reports each renamed job as a difference: job names are not neutral.
 pub fn restore_names(doc: &Node, renames: &[(String, String)]) -> (Node, Vec<Difference>) {
     let original = |name: &str| renames.iter().find(|(_, f)| f == name).map(|(o, _)| o.clone());
@@ -210,10 +210,11 @@ pub fn restore_names(doc: &Node, renames: &[(String, String)]) -> (Node, Vec<Dif
             needs.sort_by_key(|n| n.get("job").and_then(Node::scalar_text));
         }
         match original(key) {
+            Some(name) if name == *key => out.push((name, value)),
             Some(name) => {
                 diffs.push(Difference {
                     path: name.clone(),
-                    feature: "job names (flowc writes PROCESS:ACTIVITY)".into(),
+                    feature: "job names (not flowc names)".into(),
                     original: Some(name.clone()),
                     generated: Some(key.clone()),
                 });

@@ -14,7 +14,9 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
     let before = ctx.report.fallbacks.len();
     let (mut head, mut notes, mut steps) = (Vec::new(), Vec::new(), Vec::new());
     if name != job {
-        notes.push(ctx.drop("job name", &place, &format!("not a flowc name; the activity is `{name}`"), None));
+        // The job keeps its name (`build:linux`, `test 1/2`) in the block; the activity gets a flowc name.
+        let reason = format!("not a flowc name; the activity is `{name}`");
+        notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, "name", &Node::Str(job.to_string()), &place, &reason));
     }
     for (key, value) in body.entries() {
         match key.as_str() {
@@ -26,7 +28,9 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
                     _ => (Vec::new(), super::variables(value, "job `variables`", &place, ctx, &mut lost)),
                 };
                 let lossy = ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped);
-                if lossy && super::super::probe::accepts(crate::ast::Target::Gitlab, Level::Activity, key) {
+                // `needs: []` beside a `stage` must be stated: a block's `stage` alone means stage order.
+                let stated = key == "needs" && value.items().is_empty() && body.get("stage").is_some();
+                if (lossy || stated) && super::super::probe::accepts(crate::ast::Target::Gitlab, Level::Activity, key) {
                     ctx.report.fallbacks.truncate(before);
                     block(&mut a, key, value, &place, ctx, &mut notes);
                 } else {
@@ -87,11 +91,15 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
             k => notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, k, value, &place, reason(k))),
         }
     }
-    if body.get("needs").is_none() {
-        let reason = "flowc writes `needs:` for every job, so stage order becomes `needs: []`";
-        notes.push(ctx.drop("job without `needs:`", &place, reason, None));
+    if body.get("needs").is_none() && body.get("stage").is_none() {
+        // GitLab's default stage, stated so that the job keeps stage order.
+        let reason = "a job without `needs:` runs in stage order";
+        let default = Node::Str("test".into());
+        notes.extend(ctx.keep(&mut a.gitlab, Level::Activity, "stage", &default, &place, reason));
     }
-    if steps.is_empty() {
+    // A template (`extends`), a `trigger` or an included job of the same name stands for the script.
+    let elsewhere = ctx.included || a.gitlab.iter().any(|(k, _)| k == "extends" || k == "trigger");
+    if steps.is_empty() && !elsewhere {
         let reason = "an activity needs a shell step; the placeholder fails the job";
         notes.push(ctx.drop("job without `script:` lines (from an include or `trigger`)", &place, reason, None));
         steps.push(Stmt::Step {
@@ -113,8 +121,9 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
 
 fn reason(key: &str) -> &'static str {
     match key {
-        "rules" | "only" | "except" | "when" => "conditions are written from `when`, which cannot state GitLab rules",
-        "parallel" => "flowc expands a matrix into jobs of its own",
+        "rules" | "only" | "except" | "when" => "GitLab conditions: `when` cannot state GitLab rules",
+        "stage" => "GitLab stage order",
+        "parallel" => "GitLab parallel jobs: a flowc matrix expands into jobs of its own",
         "trigger" => "flowc has no downstream pipelines",
         _ => "no construct",
     }

@@ -82,7 +82,7 @@ enum Frame {
     Bracket,
 }
 
-const TRIGGERS: [&str; 4] = ["push", "pull_request", "schedule", "manual"];
+const TRIGGERS: [&str; 5] = ["push", "pull_request", "schedule", "manual", "any"];
 
 /// Reads the text before the cursor; `None` inside a string or a comment.
 pub fn at(before: &str) -> Option<Cursor> {
