@@ -53,12 +53,14 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
             comments.extend(ctx.keep(&mut github, level, key, value, &place, reason));
         }
         out.extend(comments.into_iter().map(Stmt::Comment));
+        let mut plain_step = false;
         match kind {
             Some(Step::Run(script)) if script.trim().is_empty() => {
                 out.push(Stmt::Comment(ctx.drop("empty `run:` step", &place, "flowc refuses empty scripts", None)));
             }
             Some(kind) => {
                 let only = if matches!(kind, Step::Uses { .. }) { Some("github") } else { None };
+                plain_step = only.is_none() && github.is_empty();
                 out.push(Stmt::Step { only, kind, github });
             }
             None => out.push(Stmt::Comment(ctx.drop(
@@ -71,6 +73,7 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
         ctx.report.steps += 1;
         if !ctx.report.fallbacks[before..].iter().any(|f| f.kind == super::super::FallbackKind::Dropped) {
             ctx.report.steps_plain += 1;
+            ctx.report.steps_portable += usize::from(plain_step);
         }
     }
     out
