@@ -237,7 +237,9 @@ impl Target {
 pub struct Step {
     pub only: Option<Target>,
     pub kind: StepKind,
-    /// The step's settings: `step "..." { github { name: "Test" } }`.
+    /// `name "Test"` in the step's settings block, each one written (a second is E0201).
+    pub names: Vec<Str>,
+    /// The step's target settings: `step "..." { github { id: test } }`.
     pub targets: Vec<TargetBlock>,
     pub span: Span,
 }

@@ -95,6 +95,9 @@ pub struct Report {
     /// Steps (GitHub `steps:` entries, GitLab `script:` lines) and those expressed without loss.
     pub steps: usize,
     pub steps_plain: usize,
+    /// Steps written as a plain `step`: no settings block, no `github`/`gitlab` marker, and
+    /// nothing dropped. A marker counts as target-specific: the step exists on one target only.
+    pub steps_portable: usize,
 }
 
 impl Report {
@@ -151,7 +154,11 @@ pub fn import(name: &str, text: &str, platform: Option<Platform>) -> Result<Impo
         }
         Platform::Gitlab => {
             let doc = gitlab::document(docs).ok_or("the file holds no YAML mapping")?;
-            gitlab::import(&doc, &process, name)
+            let (flow, mut report, renames) = gitlab::import(&doc, &process, name);
+            // A script line is either a plain `step "..."` (counted in `steps_plain`) or
+            // dropped: the GitLab import writes no step settings and no step markers.
+            report.steps_portable = report.steps_plain;
+            (flow, report, renames)
         }
     };
     Ok(Imported { flow: flow.print(), process, report, renames })

@@ -194,6 +194,8 @@ impl Runner {
 pub struct Step {
     pub only: Option<Target>,
     pub kind: StepKind,
+    /// The display name (`step ... { name "Test" }`): GitHub's `name:`; GitLab shows none.
+    pub name: Option<String>,
     /// Keys written onto the GitHub step (`step ... { github { ... } }`).
     pub github: Vec<TargetEntry>,
     pub span: Span,

@@ -52,8 +52,8 @@ fn snapshot(path: &Path) -> String {
     }
     let r = &imported.report;
     out.push_str(&format!(
-        "jobs {}/{}, steps {}/{} without target blocks or losses\n",
-        r.jobs_plain, r.jobs, r.steps_plain, r.steps
+        "jobs {}/{}, steps {}/{} without target blocks or losses; steps {}/{} without losses\n",
+        r.jobs_plain, r.jobs, r.steps_portable, r.steps, r.steps_plain, r.steps
     ));
     out.push_str("\n----- ROUND TRIP\n");
     if result.round_trip {

@@ -476,6 +476,10 @@ fn completion_offers_names_in_scope_even_while_the_text_does_not_parse() {
     let keywords = complete(&mut client, &typing, cursor);
     assert!(keywords.contains(&"timeout".to_string()) && keywords.contains(&"approved_by".to_string()));
     assert!(!keywords.contains(&"activity".to_string()), "{keywords:?}");
+    // A step's settings block: the portable `name`, then the target block.
+    let cursor = "    step \"./deploy.sh\" { ";
+    let typing = SOURCE.replace("    step \"./deploy.sh\"", &format!("{cursor}}}"));
+    assert_eq!(complete(&mut client, &typing, cursor), ["name", "github"]);
     let cursor = "when branch == \"main\" && ";
     let conditions = complete(&mut client, SOURCE, cursor);
     for expected in ["branch", "tag", "event", "actor", "inputs", "outputs", "push", "startsWith", "success"] {

@@ -205,8 +205,10 @@ module.exports = grammar({
         choice(field('checkout', $.checkout), $.uses_step, field('script', $.string)),
         optional(field('settings', $.step_block)),
       ),
-    // step_block = { "{" ~ target_block* ~ "}" }
-    step_block: ($) => seq('{', repeat($.target_block), '}'),
+    // step_block = { "{" ~ (step_name | target_block)* ~ "}" }
+    step_block: ($) => seq('{', repeat(choice($.step_name, $.target_block)), '}'),
+    // step_name = { kw_name ~ string }: the step's portable display name.
+    step_name: ($) => seq('name', field('name', $.string)),
     // kw_checkout
     checkout: (_) => 'checkout',
     // uses_step = { kw_uses ~ string ~ (kw_with ~ "{" ~ (with_entry ~ ","?)* ~ "}")? }

@@ -378,7 +378,20 @@ fn step(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> model::Step {
             model::StepKind::Uses { action: a.clone(), with }
         }
     };
-    model::Step { only: step.only, kind, github, span: step.span }
+    model::Step { only: step.only, kind, name: step_name(step, diagnostics), github, span: step.span }
+}
+
+/// The step's portable `name "..."`: one at most (E0201), and not on a `gitlab step` (E0604).
+fn step_name(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let first = step.names.first()?;
+    for again in &step.names[1..] {
+        diagnostics.push(errors::duplicate_statement("name", again.span, first.span));
+    }
+    if step.only == Some(ast::Target::Gitlab) {
+        diagnostics.push(errors::step_name_gitlab(first.span));
+        return None;
+    }
+    Some(first.value.clone())
 }
 
 /// The most legs a matrix may have: GitHub's limit.

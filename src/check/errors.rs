@@ -242,6 +242,20 @@ pub fn step_block_target(target: &str, span: Span, step_only: Option<&str>) -> D
     }
 }
 
+/// `name` in a step's `github { }` block beside the portable `name "..."`.
+pub fn step_name_conflict(span: Span, portable: Span) -> Diagnostic {
+    target_key_conflict("github", "name", span, "`name \"...\"`")
+        .with_label(portable, "the step's name is given here")
+        .with_note("`name \"...\"` in a step's settings writes GitHub's `name:` already; a step has one name")
+}
+
+/// `name "..."` on a `gitlab step`, which runs nowhere a name is shown.
+pub fn step_name_gitlab(span: Span) -> Diagnostic {
+    Diagnostic::error(STEP_BLOCK_TARGET, "a `gitlab step` has no name", span, "not shown anywhere")
+        .with_note("a GitLab step is one line of the job's `script:`, which has no name; only GitHub shows step names")
+        .with_help("remove `name`, or the `gitlab` before `step`; a `//` comment can say what the line does")
+}
+
 /// `with` or `secrets` in an activity's github block that calls no reusable workflow.
 pub fn call_key_without_uses(key: &str, span: Span) -> Diagnostic {
     Diagnostic::error(MISSING_STATEMENT, format!("`{key}` in a github block needs `uses`"), span, "no `uses` in the block")

@@ -1,7 +1,8 @@
 //! `github { }` and `gitlab { }` blocks: keys checked against what each target accepts at
 //! that level, and refused where they would replace what flowc generates from the language.
 //! A key whose construct may be left out (`if` without `when`, `on` without `on`, ...) is
-//! allowed exactly when it is. Steps take `github { }` settings only (E0604 for GitLab).
+//! allowed exactly when it is. Steps take `github { }` settings only (E0604 for GitLab); a
+//! `name` there beside the step's portable `name "..."` is E0603.
 
 use super::activity::data;
 use super::errors;
@@ -202,7 +203,14 @@ pub fn step_blocks(step: &ast::Step, diagnostics: &mut Vec<Diagnostic>) -> Vec<T
         return Vec::new();
     }
     let level = if runs { "step" } else { "action step" };
-    entries(&step.targets, Target::Github, level, allowed, GITHUB_STEP_GENERATED, |_| None, diagnostics)
+    let mut out = entries(&step.targets, Target::Github, level, allowed, GITHUB_STEP_GENERATED, |_| None, diagnostics);
+    if let Some(portable) = step.names.first() {
+        for entry in out.iter().filter(|e| e.key == "name") {
+            diagnostics.push(errors::step_name_conflict(entry.span, portable.span));
+        }
+        out.retain(|e| e.key != "name");
+    }
+    out
 }
 
 fn entries(

@@ -383,6 +383,7 @@ fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
                 }
                 ast::StepKind::Checkout => {}
             }
+            step.names.iter_mut().for_each(|n| f(&mut n.value));
             let entries = step.targets.iter_mut().flat_map(|b| b.entries.iter_mut());
             entries.for_each(|(_, v)| strings_in_value(v, f));
         }

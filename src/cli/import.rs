@@ -70,9 +70,11 @@ pub fn run(args: ImportArgs) -> u8 {
     }
     let r = &imported.report;
     eprintln!(
-        "imported {name}: {}/{} jobs and {}/{} steps without target blocks or losses; {} fallback(s)",
+        "imported {name}: {}/{} jobs and {}/{} steps without target blocks or losses ({}/{} steps without losses); {} fallback(s)",
         r.jobs_plain,
         r.jobs,
+        r.steps_portable,
+        r.steps,
         r.steps_plain,
         r.steps,
         r.fallbacks.len()
@@ -152,8 +154,8 @@ fn baseline_text(results: &[FileResult]) -> String {
         "# Minimum figures of `flowc import --measure` on the corpus (see docs/import.md).\n# The measurement fails below any of them, or when a file listed here stops round-tripping.\n",
     );
     out.push_str(&format!(
-        "round_trips {}\njobs_plain {}\nsteps_plain {}\ncross_target {}\n",
-        f.round_trips, f.jobs_plain, f.steps_plain, f.cross_target
+        "round_trips {}\njobs_plain {}\nsteps_plain {}\nsteps_portable {}\ncross_target {}\n",
+        f.round_trips, f.jobs_plain, f.steps_plain, f.steps_portable, f.cross_target
     ));
     for r in results.iter().filter(|r| r.round_trip) {
         out.push_str(&format!("round_trip {}\n", r.name));
@@ -170,6 +172,7 @@ fn check_baseline(text: &str, results: &[FileResult]) -> Vec<String> {
             "round_trips" => f.round_trips,
             "jobs_plain" => f.jobs_plain,
             "steps_plain" => f.steps_plain,
+            "steps_portable" => f.steps_portable,
             "cross_target" => f.cross_target,
             "round_trip" => {
                 if !results.iter().any(|r| r.name == value && r.round_trip) {

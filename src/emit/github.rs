@@ -453,11 +453,14 @@ fn steps(model: &Model, process: &Process, a: &Activity) -> Vec<Yaml> {
     out
 }
 
-/// One user step: `name`, `id` and `if` from its `github { }` block first, then what it
-/// runs, then its other settings.
+/// One user step: its `name` (portable, or from its `github { }` block), `id` and `if`
+/// first, then what it runs, then its other settings.
 fn step_yaml(step: &Step) -> Yaml {
     const LEADING: [&str; 3] = ["name", "id", "if"];
     let mut m = Yaml::map();
+    if let Some(name) = &step.name {
+        m.insert("name", name.as_str());
+    }
     for entry in LEADING.iter().filter_map(|k| step.github.iter().find(|e| e.key == *k)) {
         m.insert(entry.key.as_str(), data(&entry.value));
     }

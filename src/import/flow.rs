@@ -42,8 +42,8 @@ pub enum Stmt {
     Comment(String),
     /// `env { ... }`
     Env(Vec<(String, Value)>),
-    /// `[github|gitlab] step ... [{ github { ... } }]`
-    Step { only: Option<&'static str>, kind: Step, github: Vec<(String, Node)> },
+    /// `[github|gitlab] step ... [{ name "..." github { ... } }]`
+    Step { only: Option<&'static str>, kind: Step, name: Option<String>, github: Vec<(String, Node)> },
     /// `matrix { ... }`
     Matrix { axes: Vec<(String, Vec<Node>)>, include: Vec<Vec<(String, Node)>>, exclude: Vec<Vec<(String, Node)>> },
     /// `service NAME "IMAGE" { env { ... } }`
@@ -121,7 +121,7 @@ impl Stmt {
             Stmt::Line(text) => out.push_str(&format!("    {text}\n")),
             Stmt::Comment(text) => out.push_str(&format!("    {}\n", comment(text))),
             Stmt::Env(vars) => env_block(out, 4, vars),
-            Stmt::Step { only, kind, github } => {
+            Stmt::Step { only, kind, name, github } => {
                 let prefix = only.map(|t| format!("{t} ")).unwrap_or_default();
                 let body = match kind {
                     Step::Checkout => "checkout".to_string(),
@@ -133,7 +133,7 @@ impl Stmt {
                         format!("uses {} with {{ {} }}", string(action), entries.join(", "))
                     }
                 };
-                out.push_str(&format!("    {prefix}step {body}{}\n", step_settings(github)));
+                out.push_str(&format!("    {prefix}step {body}{}\n", step_settings(name.as_deref(), github)));
             }
             Stmt::Matrix { axes, include, exclude } => {
                 out.push_str("    matrix {\n");
@@ -161,21 +161,31 @@ impl Stmt {
     }
 }
 
-/// A step's ` { github { ... } }`: on the step's line when short, else one key per line.
-fn step_settings(github: &[(String, Node)]) -> String {
-    if github.is_empty() {
+/// A step's ` { name "..." github { ... } }`: on the step's line when short, else one
+/// setting (and one `github` key) per line.
+fn step_settings(name: Option<&str>, github: &[(String, Node)]) -> String {
+    let name = name.map(|n| format!("name {}", string(n)));
+    if name.is_none() && github.is_empty() {
         return String::new();
     }
     let entries: Vec<String> = github.iter().map(|(k, v)| format!("{}: {}", key(k), data(v))).collect();
-    let line = format!(" {{ github {{ {} }} }}", entries.join(", "));
-    if line.len() <= 72 {
+    let block = (!entries.is_empty()).then(|| format!("github {{ {} }}", entries.join(", ")));
+    let line = format!(" {{ {} }}", name.iter().chain(&block).cloned().collect::<Vec<_>>().join(" "));
+    if line.len() <= 72 && !line.contains('\n') {
         return line;
     }
-    let mut out = String::from(" {\n      github {\n");
-    for entry in &entries {
-        out.push_str(&format!("        {entry}\n"));
+    let mut out = String::from(" {\n");
+    if let Some(name) = &name {
+        out.push_str(&format!("      {name}\n"));
     }
-    out.push_str("      }\n    }");
+    if !entries.is_empty() {
+        out.push_str("      github {\n");
+        for entry in &entries {
+            out.push_str(&format!("        {entry}\n"));
+        }
+        out.push_str("      }\n");
+    }
+    out.push_str("    }");
     out
 }
 

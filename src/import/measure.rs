@@ -25,6 +25,8 @@ pub struct FileResult {
     pub jobs_without_blocks: usize,
     pub steps: usize,
     pub steps_plain: usize,
+    /// Steps with no settings block, no target marker and no loss.
+    pub steps_portable: usize,
     /// GitHub files: the `.flow` builds for GitLab without errors.
     pub cross_target: Option<bool>,
     /// Features dropped by the import (each once).
@@ -64,6 +66,7 @@ pub fn file(name: &str, text: &str) -> FileResult {
         jobs_without_blocks: 0,
         steps: 0,
         steps_plain: 0,
+        steps_portable: 0,
         cross_target: None,
         dropped: Vec::new(),
         blocks: Vec::new(),
@@ -81,6 +84,7 @@ pub fn file(name: &str, text: &str) -> FileResult {
     let report = &imported.report;
     (r.jobs, r.jobs_plain, r.steps, r.steps_plain) = (report.jobs, report.jobs_plain, report.steps, report.steps_plain);
     r.jobs_without_blocks = report.jobs_without_blocks;
+    r.steps_portable = report.steps_portable;
     for f in &report.fallbacks {
         let list = if f.kind == FallbackKind::Dropped { &mut r.dropped } else { &mut r.blocks };
         if !list.contains(&f.feature) {
@@ -157,6 +161,7 @@ pub struct Figures {
     pub jobs_without_blocks: usize,
     pub steps: usize,
     pub steps_plain: usize,
+    pub steps_portable: usize,
     /// GitHub files, and those whose `.flow` also builds for GitLab.
     pub github_files: usize,
     pub cross_target: usize,
@@ -173,6 +178,7 @@ impl Figures {
             f.jobs_without_blocks += r.jobs_without_blocks;
             f.steps += r.steps;
             f.steps_plain += r.steps_plain;
+            f.steps_portable += r.steps_portable;
             if let Some(ok) = r.cross_target {
                 f.github_files += 1;
                 f.cross_target += usize::from(ok);
@@ -192,7 +198,7 @@ pub fn percent(part: usize, whole: usize) -> String {
 
 fn figures_line(label: &str, f: &Figures) -> String {
     let mut line = format!(
-        "{label:<8} round trip {}/{} ({})   jobs without target blocks or losses {}/{} ({}; without target blocks {})   steps {}/{} ({})",
+        "{label:<8} round trip {}/{} ({})   jobs without target blocks or losses {}/{} ({}; without target blocks {})   steps without target blocks or losses {}/{} ({}; without losses {})",
         f.round_trips,
         f.files,
         percent(f.round_trips, f.files),
@@ -200,8 +206,9 @@ fn figures_line(label: &str, f: &Figures) -> String {
         f.jobs,
         percent(f.jobs_plain, f.jobs),
         percent(f.jobs_without_blocks, f.jobs),
-        f.steps_plain,
+        f.steps_portable,
         f.steps,
+        percent(f.steps_portable, f.steps),
         percent(f.steps_plain, f.steps),
     );
     if f.github_files > 0 {
@@ -218,17 +225,21 @@ fn figures_line(label: &str, f: &Figures) -> String {
 /// The report: figures, one row per file, the most common causes.
 pub fn render(results: &[FileResult], verbose: bool) -> String {
     let mut out = String::new();
-    out.push_str("file | platform | round trip | jobs plain | steps plain | builds for gitlab | causes\n");
+    out.push_str(
+        "file | platform | round trip | jobs plain | steps plain | steps without losses | builds for gitlab | causes\n",
+    );
     for r in results {
         let cross = r.cross_target.map_or("-", |ok| if ok { "yes" } else { "no" });
         let causes = r.causes();
         out.push_str(&format!(
-            "{} | {} | {} | {}/{} | {}/{} | {} | {} cause(s)\n",
+            "{} | {} | {} | {}/{} | {}/{} | {}/{} | {} | {} cause(s)\n",
             r.name,
             r.platform.name(),
             if r.round_trip { "yes" } else { "no" },
             r.jobs_plain,
             r.jobs,
+            r.steps_portable,
+            r.steps,
             r.steps_plain,
             r.steps,
             cross,

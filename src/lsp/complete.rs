@@ -116,7 +116,7 @@ fn keywords(slot: &Slot) -> &[&'static str] {
         Slot::Keywords(Block::Policy) => &["for", "require", "message"],
         Slot::Keywords(Block::Matrix) => &["include", "exclude"],
         Slot::Keywords(Block::Service) => &["env"],
-        Slot::Keywords(Block::Step) => &["github"],
+        Slot::Keywords(Block::Step) => &["name", "github"],
         Slot::InputTypes => &["string", "boolean", "number", "choice"],
         Slot::Steps => &["checkout", "uses"],
         Slot::Members => &["user", "team"],

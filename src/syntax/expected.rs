@@ -50,7 +50,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_of => "`of`",
         kw_checkout | uses_step | kw_uses => "a step (a string, `checkout` or `uses`)",
         kw_with => "`with`",
-        step_block => "a step's settings (`{ github { ... } }`)",
+        step_block => "a step's settings (`{ name \"...\" github { ... } }`)",
+        step_name | kw_name => "`name \"...\"`",
         with_entry => "`name = value`",
         matrix_axis | matrix_include | matrix_exclude | kw_include | kw_exclude => {
             "a matrix axis, `include` or `exclude`"

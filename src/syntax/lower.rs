@@ -68,6 +68,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_image
             | Rule::kw_step
             | Rule::kw_checkout
+            | Rule::kw_name
             | Rule::kw_uses
             | Rule::kw_with
             | Rule::kw_secret
@@ -438,6 +439,7 @@ impl Lowerer {
         let mut only = None;
         let mut kind = None;
         let mut targets = Vec::new();
+        let mut names = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::step_target => {
@@ -448,11 +450,18 @@ impl Lowerer {
                 Rule::kw_checkout => kind = Some(StepKind::Checkout),
                 Rule::string => kind = Some(StepKind::Run(self.string(part))),
                 Rule::uses_step => kind = Some(self.uses(part)),
-                Rule::step_block => targets = part.into_inner().map(|block| self.target_block(block)).collect(),
+                Rule::step_block => {
+                    for setting in part.into_inner() {
+                        match setting.as_rule() {
+                            Rule::step_name => names.push(self.string(inner(setting).next().expect("name"))),
+                            _ => targets.push(self.target_block(setting)),
+                        }
+                    }
+                }
                 other => presume_unreachable(other),
             }
         }
-        Step { only, kind: kind.expect("step has a body"), targets, span }
+        Step { only, kind: kind.expect("step has a body"), names, targets, span }
     }
 
     fn uses(&mut self, pair: P) -> StepKind {

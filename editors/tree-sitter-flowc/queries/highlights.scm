@@ -28,6 +28,7 @@
   "runs_on"
   "image"
   "step"
+  "name"
   "uses"
   "with"
   "secret"

@@ -83,6 +83,8 @@ syn keyword flowcTrigger on
 syn keyword flowcType string boolean number
 syn match   flowcType "\<choice\ze\s*\["
 syn match   flowcStatement "\<\%(github\|gitlab\)\ze\s\+step\>"
+" `name "..."` in a step's settings block: a keyword only before a string.
+syn match   flowcStatement "\<name\ze\s\+\""
 
 " Modules and templates: `import "path" as alias`, `export template NAME(PARAM: TYPE = DEFAULT)`,
 " `activity NAME from alias.template(ARG: VALUE), local() after ...`.

@@ -96,6 +96,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             kind: super::super::flow::Step::Run(format!(
                 "echo 'flowc import: job {id} calls a GitHub reusable workflow; give GitLab its own steps' >&2\nexit 1\n"
             )),
+            name: None,
             github: Vec::new(),
         });
     } else if body.iter().all(|s| !matches!(s, Stmt::Step { .. })) {
@@ -106,6 +107,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
             kind: super::super::flow::Step::Run(format!(
                 "echo 'flowc import: job {id} has no steps flowc can express' >&2\nexit 1\n"
             )),
+            name: None,
             github: Vec::new(),
         });
     }

@@ -2,9 +2,10 @@
 //!
 //! `run:` becomes `step "..."`; `uses:` becomes `github step uses "..." with { ... }` (GitHub
 //! only, so the file still builds for GitLab), or `step checkout` for exactly what flowc
-//! writes for it. Other step keys (`name`, `id`, `if`, `env`, a `shell` other than the job's
-//! default, ...) go in the step's `github { }` block when the checker accepts them there, and
-//! are dropped with a comment above the step otherwise.
+//! writes for it. A text `name` becomes the portable `name "..."`; other step keys (`id`,
+//! `if`, `env`, a `shell` other than the job's default, ...) go in the step's `github { }`
+//! block when the checker accepts them there, and are dropped with a comment above the step
+//! otherwise.
 
 use super::super::flow::{Step, Stmt};
 use super::super::probe::Level;
@@ -25,6 +26,7 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
         let before = ctx.report.fallbacks.len();
         let mut comments = Vec::new();
         let mut github = Vec::new();
+        let mut name = None;
         let kind = match (step.get("run"), step.get("uses")) {
             (Some(run), None) => run.scalar_text().map(Step::Run),
             (None, Some(Node::Str(action))) => uses(action, step.get("with"), &place, ctx, &mut comments),
@@ -45,6 +47,10 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
                 comments.push(ctx.drop(&format!("step `{key}`"), &place, "the step is dropped", Some(value)));
                 continue;
             }
+            if let ("name", Node::Str(text)) = (key.as_str(), value) {
+                name = Some(text.clone());
+                continue;
+            }
             let reason = match key.as_str() {
                 "name" | "id" | "if" | "env" | "continue-on-error" | "timeout-minutes" => "no portable construct",
                 "shell" | "working-directory" => "not the job's default",
@@ -53,13 +59,15 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
             comments.extend(ctx.keep(&mut github, level, key, value, &place, reason));
         }
         out.extend(comments.into_iter().map(Stmt::Comment));
+        let mut plain_step = false;
         match kind {
             Some(Step::Run(script)) if script.trim().is_empty() => {
                 out.push(Stmt::Comment(ctx.drop("empty `run:` step", &place, "flowc refuses empty scripts", None)));
             }
             Some(kind) => {
                 let only = if matches!(kind, Step::Uses { .. }) { Some("github") } else { None };
-                out.push(Stmt::Step { only, kind, github });
+                plain_step = only.is_none() && github.is_empty();
+                out.push(Stmt::Step { only, kind, name, github });
             }
             None => out.push(Stmt::Comment(ctx.drop(
                 "step",
@@ -71,6 +79,7 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
         ctx.report.steps += 1;
         if !ctx.report.fallbacks[before..].iter().any(|f| f.kind == super::super::FallbackKind::Dropped) {
             ctx.report.steps_plain += 1;
+            ctx.report.steps_portable += usize::from(plain_step);
         }
     }
     out

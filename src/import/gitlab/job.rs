@@ -105,6 +105,7 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
         steps.push(Stmt::Step {
             only: None,
             kind: Step::Run(format!("echo 'flowc import: job {job} has no script flowc can express' >&2\nexit 1\n")),
+            name: None,
             github: Vec::new(),
         });
     }
@@ -198,7 +199,7 @@ fn script(value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) -> 
         match line.scalar_text().filter(|t| !t.trim().is_empty() && !matches!(line, Node::Null)) {
             Some(text) => {
                 ctx.report.steps_plain += 1;
-                out.push(Stmt::Step { only: None, kind: Step::Run(text), github: Vec::new() });
+                out.push(Stmt::Step { only: None, kind: Step::Run(text), name: None, github: Vec::new() });
             }
             None => notes.push(ctx.drop(
                 "script line",

@@ -19,7 +19,7 @@ pub enum Block {
     /// `include { }` / `exclude { }` of a matrix.
     Combo,
     Service,
-    /// The settings block of a step: `step "..." { github { ... } }`.
+    /// The settings block of a step: `step "..." { name "..." github { ... } }`.
     Step,
     /// A `github { }` / `gitlab { }` block or `with { }`: free-form data.
     Data,
@@ -407,6 +407,7 @@ fn after_keyword(block: Block, word: &str) -> Option<Slot> {
         "export" if block == Block::Top => Slot::Word("template"),
         "import" | "template" | "as" | "from" if block == Block::Top => Slot::Nothing,
         "github" | "gitlab" if block == Block::Activity => Slot::Word("step"),
+        "name" if block == Block::Step => Slot::Nothing,
         "process" | "activity" | "service" | "secrets" | "output" | "environment" | "artifact" | "roles" | "image"
         | "timeout" | "retry" | "url" | "uses" | "with" | "matrix" | "env" | "include" | "exclude" | "github"
         | "gitlab" | "user" | "team" | "policy" | "message" => Slot::Nothing,
@@ -538,6 +539,8 @@ mod tests {
         assert_eq!(slot_of("process p { activity a { step \"make\" { "), Slot::Keywords(Block::Step));
         assert_eq!(slot_of("process p { activity a { github step uses \"a/b@v1\" { "), Slot::Keywords(Block::Step));
         assert_eq!(slot_of("process p { activity a { step checkout { github { "), Slot::Nothing);
+        assert_eq!(slot_of("process p { activity a { step \"make\" { name "), Slot::Nothing);
+        assert_eq!(slot_of("process p { activity a { step \"make\" { name \"Build\" "), Slot::Keywords(Block::Step));
         assert_eq!(at("process p { step \"ab"), None);
         assert_eq!(at("process p { // ab"), None);
     }
