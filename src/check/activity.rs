@@ -138,7 +138,12 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
     let mut blocks = Vec::new();
     for stmt in &a.stmts {
         match stmt {
-            S::Name(s) => once(&mut display_name, s, s.span, "name", diagnostics),
+            S::Name(s) => {
+                if s.value.contains("${{") {
+                    diagnostics.push(errors::activity_name_expression(s.span));
+                }
+                once(&mut display_name, s, s.span, "name", diagnostics)
+            }
             S::RunsOn(r) => {
                 let (value, span) = runs_on(r, &scope, diagnostics);
                 once(&mut runner, value, span, "runs_on", diagnostics);
