@@ -181,10 +181,10 @@ pub struct Activity {
     pub span: Span,
 }
 
-/// One statement inside an activity, in source order.
+/// One statement inside an activity, in source order (`Name`: `name "Build and test"`, the
+/// display name GitHub shows for the job).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActivityStmt {
-    /// `name "Build and test"`: the display name GitHub shows for the job.
     Name(Str),
     RunsOn(RunsOn),
     Image(Str),
@@ -193,36 +193,16 @@ pub enum ActivityStmt {
     Secrets(Vec<Ident>),
     Matrix(Matrix),
     When(Expr),
-    Timeout {
-        minutes: u32,
-        span: Span,
-    },
-    Retry {
-        count: u32,
-        span: Span,
-    },
-    AllowFailure {
-        when: Option<Expr>,
-        span: Span,
-    },
+    Timeout { minutes: u32, span: Span },
+    Retry { count: u32, span: Span },
+    AllowFailure { when: Option<Expr>, span: Span },
     Service(Service),
-    Environment {
-        name: Str,
-        url: Option<Str>,
-        span: Span,
-    },
-    ApprovedBy {
-        role: Ident,
-        quorum: Option<(u32, Span)>,
-    },
+    Environment { name: Str, url: Option<Str>, span: Span },
+    ApprovedBy { role: Ident, quorum: Option<(u32, Span)> },
     RunBy(Ident),
     Consulted(Vec<Ident>),
     Informed(Vec<Ident>),
-    Produces {
-        name: Ident,
-        paths: Vec<Str>,
-        span: Span,
-    },
+    Produces { name: Ident, paths: Vec<Str>, span: Span },
     Consumes(Vec<Ident>),
     Outputs(Vec<Ident>),
     Target(TargetBlock),
