@@ -181,9 +181,11 @@ pub struct Activity {
     pub span: Span,
 }
 
-/// One statement inside an activity, in source order.
+/// One statement inside an activity, in source order (`Name`: `name "Build and test"`, the
+/// display name GitHub shows for the job).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActivityStmt {
+    Name(Str),
     RunsOn(RunsOn),
     Image(Str),
     Step(Step),

@@ -122,6 +122,8 @@ pub struct Activity {
     pub name: String,
     pub span: Span,
     pub name_span: Span,
+    /// The display name (`name "Build and test"`): GitHub's job `name:`; a GitLab job's name is its key.
+    pub display_name: Option<String>,
     /// Direct predecessors: `after` plus those implied by artifacts and outputs, in source order.
     pub needs: Vec<String>,
     pub runner: Runner,

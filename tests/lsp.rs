@@ -475,6 +475,7 @@ fn completion_offers_names_in_scope_even_while_the_text_does_not_parse() {
     let typing = SOURCE.replace("    step \"./deploy.sh\"", cursor);
     let keywords = complete(&mut client, &typing, cursor);
     assert!(keywords.contains(&"timeout".to_string()) && keywords.contains(&"approved_by".to_string()));
+    assert!(keywords.contains(&"name".to_string()), "the activity's display name: {keywords:?}");
     assert!(!keywords.contains(&"activity".to_string()), "{keywords:?}");
     // A step's settings block: the portable `name`, then the target block.
     let cursor = "    step \"./deploy.sh\" { ";

@@ -172,6 +172,7 @@ module.exports = grammar({
     after_clause: ($) => seq('after', commaSep1(field('activity', $.identifier))),
     _activity_statement: ($) =>
       choice(
+        $.name_statement,
         $.runs_on_statement,
         $.image_statement,
         $.step_statement,
@@ -193,6 +194,8 @@ module.exports = grammar({
         $.output_statement,
         $.target_block,
       ),
+    // name_stmt = { kw_name ~ string }: the activity's portable display name.
+    name_statement: ($) => seq('name', field('name', $.string)),
     // runs_on_stmt = { kw_runs_on ~ (string | path) }
     runs_on_statement: ($) => seq('runs_on', field('runner', choice($.string, $.path))),
     // image_stmt = { kw_image ~ string }

@@ -94,6 +94,7 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         name: a.name.name.clone(),
         span: a.span,
         name_span: a.name.span,
+        display_name: None,
         needs: Vec::new(),
         runner: Runner::Linux,
         image: None,
@@ -130,12 +131,19 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
         mut matrix_seen,
     ) = (None, None, None, None, None, None, None, None, None);
     let mut run_by = None;
+    let mut display_name = None;
     let mut env_entries = Vec::new();
     let mut secret_idents = Vec::new();
     let mut output_idents = Vec::new();
     let mut blocks = Vec::new();
     for stmt in &a.stmts {
         match stmt {
+            S::Name(s) => {
+                if s.value.contains("${{") {
+                    diagnostics.push(errors::activity_name_expression(s.span));
+                }
+                once(&mut display_name, s, s.span, "name", diagnostics)
+            }
             S::RunsOn(r) => {
                 let (value, span) = runs_on(r, &scope, diagnostics);
                 once(&mut runner, value, span, "runs_on", diagnostics);
@@ -281,8 +289,10 @@ fn lower(a: &ast::Activity, env: &Env, diagnostics: &mut Vec<Diagnostic>) -> Low
             roles::resolve(env.roles, role, diagnostics).map(|r| model::Assignment { role: r, span: role.span });
     }
     roles::check_duties(&out, env.roles, diagnostics);
-    let (github, gitlab) =
-        targets::activity_blocks(&blocks, &out, runs_on_given, !a.after.is_empty() || !uses.is_empty(), diagnostics);
+    let display_name = display_name.map(|(s, _)| s);
+    out.display_name = display_name.map(|s| s.value.clone());
+    let after = !a.after.is_empty() || !uses.is_empty();
+    let (github, gitlab) = targets::activity_blocks(&blocks, &out, display_name, runs_on_given, after, diagnostics);
     out.github = github;
     out.gitlab = gitlab;
     // Activities without steps are reported by the process: a GitLab job may take its script

@@ -249,6 +249,20 @@ pub fn step_name_conflict(span: Span, portable: Span) -> Diagnostic {
         .with_note("`name \"...\"` in a step's settings writes GitHub's `name:` already; a step has one name")
 }
 
+/// `name` in an activity's `github { }` block beside its portable `name "..."`.
+pub fn activity_name_conflict(span: Span, portable: Span) -> Diagnostic {
+    target_key_conflict("github", "name", span, "`name \"...\"`")
+        .with_label(portable, "the activity's name is given here")
+        .with_note("`name \"...\"` in an activity writes the GitHub job's `name:` already; a job has one name")
+}
+
+/// `${{ }}` in an activity's `name "..."`, which is text on every target.
+pub fn activity_name_expression(span: Span) -> Diagnostic {
+    invalid(span, "an activity's `name` cannot hold `${{ }}`", "a GitHub expression")
+        .with_note("`${{ }}` would be evaluated by GitHub only; a portable name says the same on every target")
+        .with_help("write the name as plain text, or a name with GitHub expressions as `github { name: \"...\" }`")
+}
+
 /// `name "..."` on a `gitlab step`, which runs nowhere a name is shown.
 pub fn step_name_gitlab(span: Span) -> Diagnostic {
     Diagnostic::error(STEP_BLOCK_TARGET, "a `gitlab step` has no name", span, "not shown anywhere")

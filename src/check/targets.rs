@@ -1,8 +1,8 @@
 //! `github { }` and `gitlab { }` blocks: keys checked against what each target accepts at
 //! that level, and refused where they would replace what flowc generates from the language.
 //! A key whose construct may be left out (`if` without `when`, `on` without `on`, ...) is
-//! allowed exactly when it is. Steps take `github { }` settings only (E0604 for GitLab); a
-//! `name` there beside the step's portable `name "..."` is E0603.
+//! allowed exactly when it is. Steps take `github { }` settings only (E0604 for GitLab). A
+//! GitHub `name` beside the activity's or the step's portable `name "..."` is E0603.
 
 use super::activity::data;
 use super::errors;
@@ -128,11 +128,13 @@ pub fn process_blocks(
 }
 
 /// Splits activity-level blocks per target, checking their keys against the activity
-/// (`runs_on_given`: it has a `runs_on` statement, rather than the default runner; `after`: it
-/// waits for other activities, by `after` or by consuming from them).
+/// (`display_name`: its `name "..."`, which a GitHub `name` may not repeat; `runs_on_given`: it
+/// has a `runs_on` statement, rather than the default runner; `after`: it waits for other
+/// activities, by `after` or by consuming from them).
 pub fn activity_blocks(
     blocks: &[ast::TargetBlock],
     activity: &model::Activity,
+    display_name: Option<&ast::Str>,
     runs_on_given: bool,
     after: bool,
     diagnostics: &mut Vec<Diagnostic>,
@@ -152,8 +154,14 @@ pub fn activity_blocks(
         "continue-on-error" if !matches!(a.allow_failure, model::AllowFailure::No) => Some("`allow_failure`"),
         _ => None,
     };
-    let github =
+    let mut github =
         entries(blocks, Target::Github, "job", GITHUB_JOB, GITHUB_JOB_GENERATED, github_generated, diagnostics);
+    if let Some(portable) = display_name {
+        for entry in github.iter().filter(|e| e.key == "name") {
+            diagnostics.push(errors::activity_name_conflict(entry.span, portable.span));
+        }
+        github.retain(|e| e.key != "name");
+    }
     if !github.iter().any(|e| e.key == "uses") {
         for entry in github.iter().filter(|e| matches!(e.key.as_str(), "with" | "secrets")) {
             diagnostics.push(errors::call_key_without_uses(&entry.key, entry.span));

@@ -225,6 +225,7 @@ fn wrong_kind(call: &ast::TemplateCall, template: &Template, what: &str) -> Diag
 /// The kind of a statement that may appear once in an activity.
 fn single_kind(stmt: &S) -> Option<&'static str> {
     Some(match stmt {
+        S::Name(_) => "name",
         S::RunsOn(_) => "runs_on",
         S::Image(_) => "image",
         S::Matrix(_) => "matrix",
@@ -373,7 +374,7 @@ fn replace_params(s: &mut String, values: &IndexMap<String, String>) {
 
 fn strings_in_stmt(stmt: &mut S, f: &mut dyn FnMut(&mut String)) {
     match stmt {
-        S::RunsOn(ast::RunsOn::Label(s)) | S::Image(s) => f(&mut s.value),
+        S::Name(s) | S::RunsOn(ast::RunsOn::Label(s)) | S::Image(s) => f(&mut s.value),
         S::Step(step) => {
             match &mut step.kind {
                 ast::StepKind::Run(s) => f(&mut s.value),

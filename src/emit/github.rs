@@ -270,6 +270,7 @@ fn env_value(var: &EnvVar, process: &Process) -> Yaml {
 fn job(model: &Model, a: &Activity, process: &Process) -> Yaml {
     let inputs = process.inputs();
     let mut job = Yaml::map();
+    insert_some(&mut job, "name", a.display_name.as_deref().map(Yaml::str));
     if !a.needs.is_empty() {
         job.insert("needs", strings(&a.needs));
     }

@@ -25,6 +25,7 @@ const TOP: &[&str] = &["process", "roles", "policy", "import", "template", "expo
 const PROCESS: &[&str] =
     &["owner", "manager", "policies", "on", "env", "secrets", "activity", "use", "github", "gitlab"];
 const ACTIVITY: &[&str] = &[
+    "name",
     "runs_on",
     "image",
     "step",

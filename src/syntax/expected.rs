@@ -28,12 +28,12 @@ fn describe(rule: Rule) -> Option<&'static str> {
         env_entry => "`NAME = value`",
         activity | kw_activity => "`activity`",
         after_clause | kw_after => "`after`",
-        runs_on_stmt | kw_runs_on | image_stmt | kw_image | step_stmt | kw_step | step_target | secret_stmt
-        | kw_secret | matrix_block | kw_matrix | when_stmt | kw_when | timeout_stmt | kw_timeout | retry_stmt
-        | kw_retry | allow_failure_stmt | kw_allow_failure | service_stmt | kw_service | environment_stmt
-        | kw_environment | approved_by_stmt | kw_approved_by | produces_stmt | kw_produces | consumes_stmt
-        | kw_consumes | output_stmt | kw_output | run_by_stmt | kw_run_by | consulted_stmt | kw_consulted
-        | informed_stmt | kw_informed => "an activity statement",
+        name_stmt | runs_on_stmt | kw_runs_on | image_stmt | kw_image | step_stmt | kw_step | step_target
+        | secret_stmt | kw_secret | matrix_block | kw_matrix | when_stmt | kw_when | timeout_stmt | kw_timeout
+        | retry_stmt | kw_retry | allow_failure_stmt | kw_allow_failure | service_stmt | kw_service
+        | environment_stmt | kw_environment | approved_by_stmt | kw_approved_by | produces_stmt | kw_produces
+        | consumes_stmt | kw_consumes | output_stmt | kw_output | run_by_stmt | kw_run_by | consulted_stmt
+        | kw_consulted | informed_stmt | kw_informed => "an activity statement",
         policy | kw_policy => "`policy`",
         import_stmt | kw_import => "`import`",
         kw_as => "`as`",

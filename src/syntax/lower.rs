@@ -347,6 +347,7 @@ impl Lowerer {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         match rule {
+            Rule::name_stmt => ActivityStmt::Name(self.string(inner(pair).next().expect("name"))),
             Rule::runs_on_stmt => ActivityStmt::RunsOn(self.runs_on(pair)),
             Rule::image_stmt => ActivityStmt::Image(self.string(inner(pair).next().expect("image"))),
             Rule::step_stmt => ActivityStmt::Step(self.step(pair)),

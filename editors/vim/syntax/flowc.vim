@@ -83,7 +83,7 @@ syn keyword flowcTrigger on
 syn keyword flowcType string boolean number
 syn match   flowcType "\<choice\ze\s*\["
 syn match   flowcStatement "\<\%(github\|gitlab\)\ze\s\+step\>"
-" `name "..."` in a step's settings block: a keyword only before a string.
+" `name "..."` in an activity or a step's settings block: a keyword only before a string.
 syn match   flowcStatement "\<name\ze\s\+\""
 
 " Modules and templates: `import "path" as alias`, `export template NAME(PARAM: TYPE = DEFAULT)`,

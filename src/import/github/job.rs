@@ -1,4 +1,5 @@
-//! One GitHub job → one activity.
+//! One GitHub job → one activity. A job `name` of plain text becomes the activity's portable
+//! `name "..."`, first in it; keys without a construct go in its `github { }` block.
 
 use super::super::expr;
 use super::super::flow::{Activity, Stmt, Value};
@@ -23,8 +24,17 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     if let Some(strategy) = job.get("strategy") {
         matrix_imported = matrix(strategy, &mut a, &place, ctx, &mut head, &mut notes);
     }
+    let mut name = None;
     for (key, value) in job.entries() {
         match key.as_str() {
+            // A text name is the portable `name "..."`; one with `${{ }}` (often the matrix
+            // legs') stays GitHub's own, in the block.
+            "name" => match value {
+                Node::Str(text) if !text.contains("${{") => {
+                    name = Some(Stmt::Line(format!("name {}", super::super::flow::string(text))))
+                }
+                _ => notes.extend(keep(&mut a, key, value, &place, ctx, "not plain text")),
+            },
             "needs" => a.after = strings(value).iter().map(|n| flow_name(n)).collect(),
             "runs-on" => runs_on(value, &mut a, &axes, matrix_imported, &place, ctx, &mut head, &mut notes),
             "if" => {
@@ -112,7 +122,7 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
         });
     }
     permissions(&mut a, job, workflow_permissions, &body, &place, ctx);
-    a.stmts = head;
+    a.stmts = name.into_iter().chain(head).collect();
     a.stmts.extend(tail);
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
     a.stmts.extend(body);

@@ -407,7 +407,7 @@ fn after_keyword(block: Block, word: &str) -> Option<Slot> {
         "export" if block == Block::Top => Slot::Word("template"),
         "import" | "template" | "as" | "from" if block == Block::Top => Slot::Nothing,
         "github" | "gitlab" if block == Block::Activity => Slot::Word("step"),
-        "name" if block == Block::Step => Slot::Nothing,
+        "name" if matches!(block, Block::Step | Block::Activity) => Slot::Nothing,
         "process" | "activity" | "service" | "secrets" | "output" | "environment" | "artifact" | "roles" | "image"
         | "timeout" | "retry" | "url" | "uses" | "with" | "matrix" | "env" | "include" | "exclude" | "github"
         | "gitlab" | "user" | "team" | "policy" | "message" => Slot::Nothing,
@@ -540,6 +540,8 @@ mod tests {
         assert_eq!(slot_of("process p { activity a { github step uses \"a/b@v1\" { "), Slot::Keywords(Block::Step));
         assert_eq!(slot_of("process p { activity a { step checkout { github { "), Slot::Nothing);
         assert_eq!(slot_of("process p { activity a { step \"make\" { name "), Slot::Nothing);
+        assert_eq!(slot_of("process p { activity a { name "), Slot::Nothing);
+        assert_eq!(slot_of("process p { activity a { name \"Build\" "), Slot::Keywords(Block::Activity));
         assert_eq!(slot_of("process p { activity a { step \"make\" { name \"Build\" "), Slot::Keywords(Block::Step));
         assert_eq!(at("process p { step \"ab"), None);
         assert_eq!(at("process p { // ab"), None);
