@@ -5,6 +5,7 @@ mod files;
 mod fmt;
 mod import;
 mod report;
+mod stdout;
 mod views;
 mod write;
 
@@ -183,15 +184,16 @@ fn build(args: BuildArgs) -> u8 {
     };
     let outputs = &compilation.outputs;
     if args.stdout {
-        print!("{}", write::as_stream(outputs));
-        return SUCCESS;
+        return stdout::finish(&write::as_stream(outputs), SUCCESS);
     }
     let reporter = report::Reporter::new(args.common.message_format, args.common.color);
     if args.check {
         return match write::drift(&args.out_dir, outputs) {
             Ok(diff) if diff.is_empty() => SUCCESS,
             Ok(diff) => {
-                print!("{diff}");
+                if let Err(code) = stdout::print(&diff) {
+                    return code;
+                }
                 reporter.note(&format!(
                     "generated files are out of date; run `flowc build` to update {} file(s)",
                     outputs.len()
@@ -213,16 +215,13 @@ fn build(args: BuildArgs) -> u8 {
 fn explain(code: Option<String>) -> u8 {
     match code {
         None => {
-            for code in flowc::explain::codes() {
-                println!("{code}  {}", flowc::explain::explain(code).unwrap_or_default());
-            }
-            SUCCESS
+            let list: String = flowc::explain::codes()
+                .map(|code| format!("{code}  {}\n", flowc::explain::explain(code).unwrap_or_default()))
+                .collect();
+            stdout::finish(&list, SUCCESS)
         }
         Some(code) => match flowc::explain::explain(&code) {
-            Some(text) => {
-                println!("{}: {text}", code.to_ascii_uppercase());
-                SUCCESS
-            }
+            Some(text) => stdout::finish(&format!("{}: {text}\n", code.to_ascii_uppercase()), SUCCESS),
             None => {
                 eprintln!("error: no diagnostic has the code `{code}`; run `flowc explain` to list them");
                 USAGE_ERROR

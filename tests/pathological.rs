@@ -533,3 +533,59 @@ fn hundreds_of_files_build_in_one_run() {
     let workflows = written.iter().filter(|(path, _)| path.starts_with(".github/workflows")).count();
     assert_eq!(workflows, 300, "one workflow per process");
 }
+
+/// Runs flowc with stdout a pipe whose reader has gone before flowc writes (as in
+/// `flowc build --stdout | head -1` once `head` has its line), feeding it `stdin`.
+fn with_stdout_closed(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let shown = format!("flowc {}", args.join(" "));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{shown}: {e}"));
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().expect("piped");
+    let stdin = stdin.to_vec();
+    // flowc may stop reading early; a failed write here is not the test's business.
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let stderr = drain(child.stderr.take().expect("piped"));
+    let status = child.wait().expect("wait for flowc");
+    let _ = feeder.join();
+    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
+    assert!(!stderr.contains("panicked"), "{shown} panicked:\n{}", clip(&stderr));
+    let Some(code) = status.code() else { panic!("{shown} was killed by a signal ({status}):\n{}", clip(&stderr)) };
+    Run { code, stdout: Vec::new(), stderr }
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // Big enough that no command's output fits in a pipe's buffer (64 KiB).
+    let big = graph(5_000, |i| if i == 0 { vec![] } else { vec![i - 1] });
+    let messy = big.replace("  ", " ");
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+    let dir =
+        project(&[("ci.flow", big.as_bytes()), ("messy/ci.flow", messy.as_bytes()), ("ci.yml", workflow.as_bytes())]);
+    let cases: &[(&[&str], &[u8], i32)] = &[
+        (&["build", "ci.flow", "--stdout"], b"", 0),
+        (&["build", "ci.flow", "--check", "--out-dir", "nowhere"], b"", 1),
+        (&["fmt", "-"], messy.as_bytes(), 0),
+        (&["fmt", "--check", "messy"], b"", 1),
+        (&["graph", "ci.flow"], b"", 0),
+        (&["raci", "ci.flow", "--format", "csv"], b"", 0),
+        (&["explain"], b"", 0),
+        (&["explain", "E0301"], b"", 0),
+        (&["import", "ci.yml"], b"", 0),
+    ];
+    for (args, stdin, code) in cases {
+        let out = with_stdout_closed(dir.path(), args, stdin);
+        assert_eq!(out.code, *code, "flowc {}: {}", args.join(" "), clip(&out.stderr));
+        assert!(!out.stderr.contains("Broken pipe"), "flowc {}: {}", args.join(" "), clip(&out.stderr));
+    }
+}

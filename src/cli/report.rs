@@ -58,9 +58,12 @@ impl Reporter {
         match self.format {
             MessageFormat::Json => {
                 let json = serde_json::json!({"severity": "error", "code": null, "message": message});
-                eprintln!("{json}");
+                let _ = writeln!(std::io::stderr(), "{json}");
             }
-            MessageFormat::Human => eprintln!("error: {message}"),
+            // `let _`: a closed stderr (`2>&1 | head -1`) must not turn into a panic.
+            MessageFormat::Human => {
+                let _ = writeln!(std::io::stderr(), "error: {message}");
+            }
         }
         USAGE_ERROR
     }
@@ -68,7 +71,7 @@ impl Reporter {
     /// A short informational line for people (nothing in JSON mode).
     pub fn note(&self, message: &str) {
         if self.format == MessageFormat::Human {
-            eprintln!("{message}");
+            let _ = writeln!(std::io::stderr(), "{message}");
         }
     }
 }
