@@ -294,6 +294,50 @@ fn dependency_graphs_of_100k_activities_are_checked() {
     }
 }
 
+/// `n` modules, each exporting template `tI` (one step `echo I`), every 1,000th declaring a
+/// policy of its own too; module `mI` imports `m{I+1}` when `chain`.
+fn modules(dir: &Path, n: usize, chain: bool) {
+    for i in 0..n {
+        let import = if chain && i + 1 < n { format!("import \"m{}.flow\" as next\n", i + 1) } else { String::new() };
+        let policy =
+            if i % 1000 == 0 { format!("policy own{i} {{ require activity.timeout != 0 }}\n") } else { String::new() };
+        let text = format!("{import}export template t{i}() {{ step \"echo {i}\" }}\n{policy}");
+        std::fs::write(dir.join(format!("m{i}.flow")), text).unwrap();
+    }
+}
+
+#[test]
+fn import_graphs_of_100k_modules_are_checked() {
+    let n = 100_000;
+    // One file importing them all; the last activity breaks a standard policy.
+    let star = tempfile::tempdir().unwrap();
+    modules(star.path(), n, false);
+    let mut main: String = (0..n).map(|i| format!("import \"m{i}.flow\" as m{i}\n")).collect();
+    main.push_str(&format!(
+        "{ROLES}process p {{\n  owner owner\n  on push\n  policies timeouts, mine\n  \
+         activity first from m0.t0() {{ timeout 5m }}\n  activity last from m{}.t{}() {{}}\n}}\n\
+         policy mine {{ require activity.name != \"\" }}\n",
+        n - 1,
+        n - 1
+    ));
+    std::fs::write(star.path().join("main.flow"), main).unwrap();
+    let out = flowc(star.path(), &["check", "main.flow", "--message-format", "json"], SLOW);
+    assert_eq!(out.code, 1, "{}", clip(&out.stderr));
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one diagnostic: {}", clip(&out.stderr));
+    assert!(lines[0].contains("\"code\":\"E0802\"") && lines[0].contains("activity `last` breaks policy `timeouts`"));
+    // A chain: each module imports the next one.
+    let chain = tempfile::tempdir().unwrap();
+    modules(chain.path(), n, true);
+    let main = format!(
+        "import \"m0.flow\" as m0\n{ROLES}process p {{\n  owner owner\n  on push\n  activity a from m0.t0() {{}}\n}}\n"
+    );
+    std::fs::write(chain.path().join("main.flow"), main).unwrap();
+    let out = flowc(chain.path(), &["build", "main.flow", "--target", "gitlab", "--stdout"], SLOW);
+    assert_eq!(out.code, 0, "{}", clip(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("echo 0"));
+}
+
 /// The deepest bracket nesting in `text` (there are no brackets in its strings).
 fn depth(text: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0);
