@@ -9,8 +9,10 @@
 # the seeds and executes a fixed number of inputs with a fixed random seed (`-seed=1
 # -runs=N`, N per target below, about a minute each on a 2-core machine), so every run
 # tries the same inputs and a failure reproduces; `-max_total_time` (FUZZ_CAP seconds,
-# default 240) only guards against a slow machine. Otherwise the corpus in fuzz/corpus/
-# grows from run to run and the time is what bounds it.
+# default 240) only guards against a slow machine. The run is without address-space
+# randomisation (`setarch -R`) where the system allows it: cargo-fuzz's stack-depth
+# coverage otherwise differs from run to run, and so would the inputs tried. Otherwise the
+# corpus in fuzz/corpus/ grows from run to run and the time is what bounds it.
 #
 # - installs cargo-fuzz (pinned) into .tools/cargo once;
 # - works on the stable toolchain: `-s none` builds without a sanitizer (flowc has no
@@ -38,7 +40,7 @@ targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(parse compile format)
 
 # Inputs per target in a --bounded run (executions per second differ about fivefold).
-declare -A RUNS=([parse]=150000 [compile]=40000 [format]=100000)
+declare -A RUNS=([parse]=200000 [compile]=60000 [format]=100000)
 
 log() { printf '[fuzz] %s\n' "$*" >&2; }
 
@@ -83,10 +85,16 @@ failed=0
 for target in "${targets[@]}"; do
   corpus=fuzz/corpus/$target
   limits=(-max_total_time="$seconds")
+  fixed=()
   if $bounded; then
     corpus=fuzz/corpus/bounded-$target
     rm -rf "$corpus"
-    limits+=(-seed=1 -runs="${RUNS[$target]:?unknown target $target}")
+    limits+=(-seed=1 -runs="${RUNS[$target]:?unknown target $target}" -reload=0)
+    if setarch "$(uname -m)" -R true 2>/dev/null; then
+      fixed=(setarch "$(uname -m)" -R)
+    else
+      log "note: cannot turn off address-space randomisation; the inputs tried may vary"
+    fi
     log "$target: ${RUNS[$target]} inputs, seed 1 (at most ${seconds}s)"
   else
     log "$target: fuzzing for ${seconds}s"
@@ -94,7 +102,7 @@ for target in "${targets[@]}"; do
   seed "$target" "$corpus"
   started=$SECONDS
   # -timeout: one input taking longer is a hang; -rss_limit_mb: runaway memory is a failure.
-  if cargo fuzz run -s none "$target" "$corpus" -- "${limits[@]}" \
+  if "${fixed[@]}" cargo fuzz run -s none "$target" "$corpus" -- "${limits[@]}" \
     -timeout=10 -rss_limit_mb=2048 -max_len=32768 \
     -dict="$dict" -print_final_stats=1 >"fuzz/corpus/$target.log" 2>&1; then
     passed=$((passed + 1))
