@@ -10,7 +10,7 @@
 
 use crate::source::{FileId, SourceFile, SourceMap};
 use codespan_reporting::files::{Error as FilesError, Files};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A line longer than this (in bytes, without its line break) is cut.
@@ -139,19 +139,19 @@ fn back(text: &str, at: usize, chars: usize) -> usize {
 /// The sources as codespan sees them for one diagnostic: files with a long line cut.
 pub struct View<'a> {
     sources: &'a SourceMap,
-    cuts: HashMap<FileId, Cut>,
+    cuts: BTreeMap<FileId, Cut>,
 }
 
 impl<'a> View<'a> {
     /// A view in which every label in `labels` stays visible.
     pub fn new(sources: &'a SourceMap, labels: &[(FileId, Range<usize>)]) -> View<'a> {
-        let mut points: HashMap<FileId, Vec<usize>> = HashMap::new();
+        let mut points: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
         for (file, range) in labels {
             points.entry(*file).or_default().extend([range.start, range.end]);
         }
         let cuts = points
             .into_iter()
-            .filter(|(file, _)| has_long_line(sources.get(*file)))
+            .filter(|(file, points)| long_line_near(sources.get(*file), points))
             .map(|(file, mut points)| (file, Cut::new(sources.get(file), &mut points)))
             .collect();
         View { sources, cuts }
@@ -170,9 +170,19 @@ impl<'a> View<'a> {
     }
 }
 
-fn has_long_line(file: &SourceFile) -> bool {
+/// Lines codespan may show around labels: a label's first and last line, up to three lines
+/// after the first and one before the last (`term::Config::default()`), and a single line
+/// between two shown ones. Two lines before and four after each point cover them all.
+const NEAR: (usize, usize) = (2, 4);
+
+/// True when a line codespan may show for labels at `points` is long.
+fn long_line_near(file: &SourceFile, points: &[usize]) -> bool {
     let starts = file.line_starts();
-    starts.windows(2).any(|w| w[1] - w[0] > LONG_LINE + 1) || file.text.len() - starts[starts.len() - 1] > LONG_LINE
+    let length = |line: usize| starts.get(line + 1).map_or(file.text.len(), |&next| next - 1) - starts[line];
+    points.iter().any(|&p| {
+        let line = starts.partition_point(|&s| s <= p) - 1;
+        (line.saturating_sub(NEAR.0)..=(line + NEAR.1).min(starts.len() - 1)).any(|l| length(l) > LONG_LINE)
+    })
 }
 
 impl<'a> Files<'a> for View<'a> {
@@ -257,5 +267,12 @@ mod tests {
         assert_eq!(cut.chars().count(), 2 + 2 * (2 * CONTEXT) + 3 + 1);
         let far = view.range(id, 4000..4001);
         assert_eq!(view.column_number(id, 0, far.start).unwrap(), 4001);
+    }
+
+    #[test]
+    fn a_long_line_far_from_every_label_leaves_the_file_uncut() {
+        let text = format!("a\nb\nc\nd\ne\nf\ng\n{}\n", "x".repeat(1000));
+        assert_eq!(view_of(&text, 0..1).0, text, "the long line is 7 lines below the label");
+        assert_ne!(view_of(&text, 6..7).0, text, "the long line is 4 lines below the label");
     }
 }
