@@ -1,6 +1,16 @@
 //! Command-line definitions and dispatch. Exit codes: 0 success (warnings allowed),
 //! 1 errors in the input or drift found by `--check`, 2 usage or I/O errors.
 
+/// `eprintln!` for the whole CLI (it shadows the standard one here and in every submodule):
+/// a closed stderr (`flowc import x.yml 2>&1 | head -1`) drops the line instead of panicking.
+/// Stdout goes through [`stdout::print`].
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod files;
 mod fmt;
 mod import;

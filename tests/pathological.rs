@@ -648,3 +648,30 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(!out.stderr.contains("Broken pipe"), "flowc {}: {}", args.join(" "), clip(&out.stderr));
     }
 }
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+    let broken = "roles { owner = team \"platform\" }\nprocess ci {\n";
+    let dir = project(&[("ci.yml", workflow.as_bytes()), ("broken.flow", broken.as_bytes())]);
+    // A panic would exit 101 (its message cannot be read: stderr is the closed pipe).
+    let cases: &[(&[&str], i32)] = &[
+        (&["import", "ci.yml", "-o", "out.flow"], 0),
+        (&["check", "broken.flow"], 1),
+        (&["check", "missing.flow"], 2),
+        (&["explain", "E9999"], 2),
+    ];
+    for (args, code) in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+            .args(*args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(*code), "flowc {}", args.join(" "));
+    }
+}
