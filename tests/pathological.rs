@@ -675,3 +675,24 @@ fn a_closed_stderr_is_not_a_panic() {
         assert_eq!(status.code(), Some(*code), "flowc {}", args.join(" "));
     }
 }
+
+/// New commands must not bring `print!` back: it panics on a closed stdout. Stdout goes
+/// through `src/cli/stdout.rs` (the language server writes its own protocol).
+#[test]
+fn the_command_line_never_prints_with_print_macros() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("cli.rs"), root.join("main.rs")];
+    files.extend(std::fs::read_dir(root.join("cli")).unwrap().map(|e| e.unwrap().path()));
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            // `print!(` or `println!(`, but not `eprintln!(` (shadowed in the CLI to never panic).
+            let prints = code.match_indices("print").any(|(at, _)| {
+                let before = code[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !before && (code[at + 5..].starts_with("!(") || code[at + 5..].starts_with("ln!("))
+            });
+            assert!(!prints, "{}:{}: use stdout::print, not print!: {line}", file.display(), n + 1);
+        }
+    }
+}
