@@ -269,6 +269,29 @@ mod tests {
         assert_eq!(view.column_number(id, 0, far.start).unwrap(), 4001);
     }
 
+    /// Labels anywhere on long lines of multi-byte text, one or two lines apart: the
+    /// rendering keeps every header's original `line:column` and stays small.
+    #[test]
+    fn rendered_snippets_are_small_and_keep_their_positions() {
+        use crate::diagnostic::{render_human, Diagnostic};
+        let line = "aé€𝄞 ".repeat(400);
+        let text = format!("{line}\n{line}\nshort\n{line}");
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.flow", text.as_str());
+        let file = sources.get(id);
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).step_by(97).collect();
+        for (k, &start) in boundaries.iter().enumerate() {
+            let end = boundaries[(k + 3).min(boundaries.len() - 1)];
+            let other = boundaries[(k * 7) % boundaries.len()];
+            let d = Diagnostic::error("E0000", "m", crate::source::Span::new(id, start, end), "here")
+                .with_label(crate::source::Span::new(id, other, other), "there");
+            let shown = render_human(&sources, &d);
+            let (line, column) = file.line_col(start);
+            assert!(shown.contains(&format!("a.flow:{line}:{column}\n")), "{start}..{end}:\n{shown}");
+            assert!(shown.len() < 4_000, "{start}..{end}: {} bytes", shown.len());
+        }
+    }
+
     #[test]
     fn a_long_line_far_from_every_label_leaves_the_file_uncut() {
         let text = format!("a\nb\nc\nd\ne\nf\ng\n{}\n", "x".repeat(1000));
