@@ -1,10 +1,21 @@
 //! Command-line definitions and dispatch. Exit codes: 0 success (warnings allowed),
 //! 1 errors in the input or drift found by `--check`, 2 usage or I/O errors.
 
+/// `eprintln!` for the whole CLI (it shadows the standard one here and in every submodule):
+/// a closed stderr (`flowc import x.yml 2>&1 | head -1`) drops the line instead of panicking.
+/// Stdout goes through [`stdout::print`].
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod files;
 mod fmt;
 mod import;
 mod report;
+mod stdout;
 mod views;
 mod write;
 
@@ -183,15 +194,16 @@ fn build(args: BuildArgs) -> u8 {
     };
     let outputs = &compilation.outputs;
     if args.stdout {
-        print!("{}", write::as_stream(outputs));
-        return SUCCESS;
+        return stdout::finish(&write::as_stream(outputs), SUCCESS);
     }
     let reporter = report::Reporter::new(args.common.message_format, args.common.color);
     if args.check {
         return match write::drift(&args.out_dir, outputs) {
             Ok(diff) if diff.is_empty() => SUCCESS,
             Ok(diff) => {
-                print!("{diff}");
+                if let Err(code) = stdout::print(&diff) {
+                    return code;
+                }
                 reporter.note(&format!(
                     "generated files are out of date; run `flowc build` to update {} file(s)",
                     outputs.len()
@@ -213,16 +225,13 @@ fn build(args: BuildArgs) -> u8 {
 fn explain(code: Option<String>) -> u8 {
     match code {
         None => {
-            for code in flowc::explain::codes() {
-                println!("{code}  {}", flowc::explain::explain(code).unwrap_or_default());
-            }
-            SUCCESS
+            let list: String = flowc::explain::codes()
+                .map(|code| format!("{code}  {}\n", flowc::explain::explain(code).unwrap_or_default()))
+                .collect();
+            stdout::finish(&list, SUCCESS)
         }
         Some(code) => match flowc::explain::explain(&code) {
-            Some(text) => {
-                println!("{}: {text}", code.to_ascii_uppercase());
-                SUCCESS
-            }
+            Some(text) => stdout::finish(&format!("{}: {text}\n", code.to_ascii_uppercase()), SUCCESS),
             None => {
                 eprintln!("error: no diagnostic has the code `{code}`; run `flowc explain` to list them");
                 USAGE_ERROR

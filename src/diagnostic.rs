@@ -2,7 +2,10 @@
 //!
 //! Stages build [`Diagnostic`]s through constructor functions in their own `errors.rs`;
 //! this module only knows how to show them: as codespan-reporting text ([`render_human`])
-//! or as one JSON object per line ([`render_json`]).
+//! or as one JSON object per line ([`render_json`]). A long source line is shown only
+//! around the labels on it (see [`window`]).
+
+mod window;
 
 use crate::source::{SourceMap, Span};
 use codespan_reporting::diagnostic as cs;
@@ -132,26 +135,35 @@ impl<'a> Files<'a> for SourceMap {
     }
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<crate::source::FileId> {
+/// The sources as codespan reads them for `d` (long lines cut), and `d` in its terms.
+fn to_codespan<'a>(
+    sources: &'a SourceMap,
+    d: &Diagnostic,
+) -> (window::View<'a>, cs::Diagnostic<crate::source::FileId>) {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let mut labels =
-        vec![cs::Label::primary(d.primary.span.file, d.primary.span.range()).with_message(&d.primary.message)];
-    labels
-        .extend(d.secondary.iter().map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)));
+    let spans: Vec<_> =
+        std::iter::once(&d.primary).chain(&d.secondary).map(|l| (l.span.file, l.span.range())).collect();
+    let view = window::View::new(sources, &spans);
+    let label = |l: &Label| view.range(l.span.file, l.span.range());
+    let mut labels = vec![cs::Label::primary(d.primary.span.file, label(&d.primary)).with_message(&d.primary.message)];
+    labels.extend(d.secondary.iter().map(|l| cs::Label::secondary(l.span.file, label(l)).with_message(&l.message)));
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));
     }
-    cs::Diagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(labels).with_notes(notes)
+    let diagnostic =
+        cs::Diagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(labels).with_notes(notes);
+    (view, diagnostic)
 }
 
 /// Renders one diagnostic as plain text (no colour), as used in snapshots.
 pub fn render_human(sources: &SourceMap, d: &Diagnostic) -> String {
     let config = term::Config::default();
-    term::emit_into_string(&config, sources, &to_codespan(d)).unwrap_or_else(|e| format!("{}: {e}\n", d.message))
+    let (view, diagnostic) = to_codespan(sources, d);
+    term::emit_into_string(&config, &view, &diagnostic).unwrap_or_else(|e| format!("{}: {e}\n", d.message))
 }
 
 /// Writes one diagnostic with colours to a termcolor stream.
@@ -163,7 +175,8 @@ pub fn write_colored(
     let config = term::Config::default();
     let styles = term::Styles::default();
     let mut writer = term::StylesWriter::new(out, &styles);
-    term::emit_to_write_style(&mut writer, &config, sources, &to_codespan(d)).map_err(std::io::Error::other)
+    let (view, diagnostic) = to_codespan(sources, d);
+    term::emit_to_write_style(&mut writer, &config, &view, &diagnostic).map_err(std::io::Error::other)
 }
 
 #[derive(Serialize)]

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Activity, Context, Event, Expr, ExprKind as K, Process, Property};
 use crate::source::{FileId, Span};
 use indexmap::IndexMap;
+use std::sync::OnceLock;
 
 /// The standard policies, written in the language itself.
 pub const STANDARD: &str = r#"
@@ -45,27 +46,52 @@ pub struct Policy {
     pub span: Option<Span>,
 }
 
-pub type Policies = IndexMap<String, Policy>;
+/// The policies one file can enable: the standard set, and those the file declares, which
+/// may replace a standard one of the same name.
+pub struct Policies {
+    declared: IndexMap<String, Policy>,
+}
+
+impl Policies {
+    pub fn get(&self, name: &str) -> Option<&Policy> {
+        self.declared.get(name).or_else(|| standard().get(name))
+    }
+
+    /// Every name, standard ones first (in the order of [`STANDARD`]), then those declared.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let added = self.declared.keys().filter(|name| !standard().contains_key(*name));
+        standard().keys().chain(added).map(String::as_str)
+    }
+}
+
+/// The standard policies, parsed and checked once per process: every file of a compilation
+/// can enable them, and with 100,000 modules parsing them per file was most of the time.
+fn standard() -> &'static IndexMap<String, Policy> {
+    static STANDARD_POLICIES: OnceLock<IndexMap<String, Policy>> = OnceLock::new();
+    STANDARD_POLICIES.get_or_init(|| {
+        let (standard, errors) = crate::syntax::parse(STANDARD_FILE, STANDARD);
+        debug_assert!(errors.is_empty(), "the standard policies parse");
+        let mut ignored = Vec::new();
+        standard.policies.iter().map(|decl| (decl.name.name.clone(), check(decl, None, &mut ignored))).collect()
+    })
+}
 
 /// The standard policies plus those `file` declares (which may replace a standard one).
 pub fn collect(file: &ast::File, diagnostics: &mut Vec<Diagnostic>) -> Policies {
-    let mut policies = Policies::new();
-    let (standard, errors) = crate::syntax::parse(STANDARD_FILE, STANDARD);
-    debug_assert!(errors.is_empty(), "the standard policies parse");
-    for decl in &standard.policies {
-        let mut ignored = Vec::new();
-        policies.insert(decl.name.name.clone(), check(decl, None, &mut ignored));
-    }
-    let mut declared: IndexMap<&str, Span> = IndexMap::new();
+    let mut declared: IndexMap<String, Policy> = IndexMap::new();
     for decl in &file.policies {
         if let Some(first) = declared.get(decl.name.name.as_str()) {
-            diagnostics.push(errors::duplicate("policy", &decl.name.name, decl.name.span, *first));
+            diagnostics.push(errors::duplicate(
+                "policy",
+                &decl.name.name,
+                decl.name.span,
+                first.span.expect("declared"),
+            ));
             continue;
         }
-        declared.insert(&decl.name.name, decl.name.span);
-        policies.insert(decl.name.name.clone(), check(decl, Some(decl.name.span), diagnostics));
+        declared.insert(decl.name.name.clone(), check(decl, Some(decl.name.span), diagnostics));
     }
-    policies
+    Policies { declared }
 }
 
 fn check(decl: &ast::Policy, span: Option<Span>, diagnostics: &mut Vec<Diagnostic>) -> Policy {
@@ -90,7 +116,7 @@ fn check(decl: &ast::Policy, span: Option<Span>, diagnostics: &mut Vec<Diagnosti
 pub fn enforce(decl: &ast::Process, process: &Process, policies: &Policies, diagnostics: &mut Vec<Diagnostic>) {
     for name in &decl.policies {
         let Some(policy) = policies.get(&name.name) else {
-            let known = policies.keys().map(String::as_str);
+            let known = policies.names();
             diagnostics.push(errors::unknown(errors::UNKNOWN_POLICY, "policy", &name.name, name.span, known));
             continue;
         };

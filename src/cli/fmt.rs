@@ -1,7 +1,7 @@
 //! `flowc fmt`: formats files in place, checks them (`--check`), or formats stdin (`-`).
 
 use super::report::Reporter;
-use super::{files, write, FmtArgs, MessageFormat, INPUT_ERROR, SUCCESS, USAGE_ERROR};
+use super::{files, stdout, write, FmtArgs, MessageFormat, INPUT_ERROR, SUCCESS, USAGE_ERROR};
 use flowc::source::{FileId, SourceMap};
 use std::io::Read;
 
@@ -35,7 +35,9 @@ pub fn run(args: FmtArgs) -> u8 {
         if !changed.is_empty() {
             let originals: Vec<(String, String)> =
                 changed.iter().map(|o| (o.path.clone(), loaded_text(&loaded.sources, &o.path))).collect();
-            print!("{}", write::diff_texts(&originals, &changed));
+            if let Err(code) = stdout::print(&write::diff_texts(&originals, &changed)) {
+                return code;
+            }
             reporter.note(&format!("{} file(s) are not formatted; run `flowc fmt`", changed.len()));
             return INPUT_ERROR;
         }
@@ -65,10 +67,7 @@ fn stdin(reporter: &mut Reporter) -> u8 {
     let mut sources = SourceMap::new();
     let id: FileId = sources.add("<stdin>", text.clone());
     match flowc::format::format(id, &text) {
-        Ok(formatted) => {
-            print!("{formatted}");
-            SUCCESS
-        }
+        Ok(formatted) => stdout::finish(&formatted, SUCCESS),
         Err(errors) => {
             reporter.report(&sources, &errors);
             if errors.is_empty() {

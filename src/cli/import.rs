@@ -2,7 +2,7 @@
 //! every fallback on stderr; `flowc import --measure DIR`: the corpus measurement, checked
 //! against the minimum figures in a baseline file.
 
-use super::{INPUT_ERROR, SUCCESS, USAGE_ERROR};
+use super::{stdout, INPUT_ERROR, SUCCESS, USAGE_ERROR};
 use clap::{Args, ValueEnum};
 use flowc::import::measure::{self, Figures, FileResult};
 use flowc::import::Platform;
@@ -80,10 +80,7 @@ pub fn run(args: ImportArgs) -> u8 {
         r.fallbacks.len()
     );
     match &args.output {
-        None => {
-            print!("{}", imported.flow);
-            SUCCESS
-        }
+        None => stdout::finish(&imported.flow, SUCCESS),
         Some(out) => match std::fs::write(out, &imported.flow) {
             Ok(()) => SUCCESS,
             Err(e) => {
@@ -117,7 +114,9 @@ fn measure_dir(dir: &Path, args: &ImportArgs) -> u8 {
             }
         }
     }
-    print!("{}", measure::render(&results, args.verbose));
+    if let Err(code) = stdout::print(&measure::render(&results, args.verbose)) {
+        return code;
+    }
     let Some(baseline) = &args.baseline else { return SUCCESS };
     if args.write_baseline {
         return match std::fs::write(baseline, baseline_text(&results)) {
@@ -140,8 +139,7 @@ fn measure_dir(dir: &Path, args: &ImportArgs) -> u8 {
         eprintln!("regression: {f}");
     }
     if failures.is_empty() {
-        println!("\nbaseline {}: no regression", baseline.display());
-        SUCCESS
+        stdout::finish(&format!("\nbaseline {}: no regression\n", baseline.display()), SUCCESS)
     } else {
         INPUT_ERROR
     }

@@ -3,12 +3,11 @@
 //! model on stdout with [`flowc::views`].
 
 use super::report::Reporter;
-use super::{files, ColorArg, MessageFormat, INPUT_ERROR, SUCCESS, USAGE_ERROR};
+use super::{files, stdout, ColorArg, MessageFormat, INPUT_ERROR, SUCCESS};
 use clap::{Args, ValueEnum};
 use flowc::ast::Target;
 use flowc::model::Model;
 use flowc::views;
-use std::io::Write;
 use std::path::PathBuf;
 
 const GRAPH_HELP: &str = "\
@@ -95,16 +94,7 @@ fn view(paths: Vec<PathBuf>, render: fn(&Model) -> String) -> u8 {
         Ok(model) => model,
         Err(code) => return code,
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(render(&model).as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => SUCCESS,
-        // A reader that stopped early (`flowc graph | head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write to stdout: {e}");
-            USAGE_ERROR
-        }
-    }
+    stdout::finish(&render(&model), SUCCESS)
 }
 
 /// Loads and analyzes `paths` for every target, reporting diagnostics on stderr;
