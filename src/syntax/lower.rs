@@ -126,15 +126,16 @@ impl Lowerer {
 
     fn string(&mut self, pair: P) -> Str {
         let span = self.span(&pair);
-        let literal = pair.into_inner().next().expect("string has one inner pair");
-        let decoded = match literal.as_rule() {
-            Rule::triple_string => strings::triple(literal.as_str()),
-            _ => strings::plain(literal.as_str()),
+        let literal = pair.as_str();
+        // Only a `"""` string starts with three quotes (a plain `""` is empty and ends there).
+        let decoded = match literal.starts_with("\"\"\"") {
+            true => strings::triple(literal),
+            false => strings::plain(literal),
         };
         let value = decoded.unwrap_or_else(|bad| {
             let start = span.start as usize;
             let bad_span = Span::new(self.file, start + bad.start, start + bad.end);
-            let text = &literal.as_str()[bad.start.min(literal.as_str().len())..bad.end.min(literal.as_str().len())];
+            let text = &literal[bad.start.min(literal.len())..bad.end.min(literal.len())];
             self.diagnostics.push(errors::bad_escape(bad_span, text));
             String::new()
         });
@@ -591,16 +592,24 @@ impl Lowerer {
     fn expr(&mut self, pair: P) -> Expr {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr => self.expr(pair.into_inner().next().expect("or_expr")),
             Rule::or_expr => self.chain(pair, ExprKind::Or),
             Rule::and_expr => self.chain(pair, ExprKind::And),
             Rule::unary => {
-                let parts: Vec<P> = pair.into_inner().collect();
-                let (nots, rest) = parts.split_at(parts.len() - 1);
-                let expr = self.expr(rest[0].clone());
+                let (mut nots, mut first_not) = (0usize, None);
+                let mut operand = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::not_op => {
+                            first_not = first_not.or_else(|| Some(self.span(&part)));
+                            nots += 1;
+                        }
+                        _ => operand = Some(part),
+                    }
+                }
+                let expr = self.expr(operand.expect("operand"));
                 // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
-                match nots.first().filter(|_| nots.len() % 2 == 1) {
-                    Some(first) => Expr { span: self.span(first).to(expr.span), kind: ExprKind::Not(Box::new(expr)) },
+                match first_not.filter(|_| nots % 2 == 1) {
+                    Some(first) => Expr { span: first.to(expr.span), kind: ExprKind::Not(Box::new(expr)) },
                     None => expr,
                 }
             }
@@ -636,10 +645,11 @@ impl Lowerer {
 
     fn chain(&mut self, pair: P, build: fn(Vec<Expr>) -> ExprKind) -> Expr {
         let span = self.span(&pair);
-        let mut items: Vec<Expr> = pair.into_inner().map(|p| self.expr(p)).collect();
-        if items.len() == 1 {
-            return items.pop().expect("one item");
-        }
+        let mut parts = pair.into_inner();
+        let first = self.expr(parts.next().expect("operand"));
+        let Some(second) = parts.next() else { return first };
+        let mut items = vec![first, self.expr(second)];
+        items.extend(parts.map(|p| self.expr(p)));
         Expr { kind: build(items), span }
     }
 }
