@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::source::{SourceMap, Span};
 use indexmap::IndexMap;
+use std::borrow::Cow;
 
 /// The source of the standard policies, which `policies NAME` may name without declaring them.
 pub fn standard_policies() -> &'static str {
@@ -39,12 +40,12 @@ pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic
         let policies = policy::collect(file, &mut diagnostics);
         let first_process = model.processes.len();
         let is_module = sources.files().get(index).is_some_and(|f| f.module);
-        let expanded: Vec<ast::Process> = if is_module {
+        let expanded: Vec<Cow<ast::Process>> = if is_module {
             Vec::new()
         } else {
             file.processes.iter().map(|p| expand(p, index, files, &aliases, &mut diagnostics)).collect()
         };
-        for process in &expanded {
+        for process in expanded.iter().map(|p| p.as_ref()) {
             if let Some(first) = seen.get(process.name.name.as_str()) {
                 diagnostics.push(errors::duplicate("process", &process.name.name, process.name.span, *first));
                 continue;
@@ -62,16 +63,23 @@ pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic
     (model, diagnostics)
 }
 
-/// The process with every activity's templates expanded.
-fn expand(
-    p: &ast::Process,
+/// The process with every activity's templates expanded; the process itself (no copy) when
+/// no activity starts from a template.
+fn expand<'a>(
+    p: &'a ast::Process,
     file: usize,
     files: &[ast::File],
     aliases: &templates::Aliases,
     diagnostics: &mut Vec<Diagnostic>,
-) -> ast::Process {
-    let activities = p.activities.iter().map(|a| templates::expand(a, file, files, aliases, diagnostics)).collect();
-    ast::Process { activities, ..p.clone() }
+) -> Cow<'a, ast::Process> {
+    if p.activities.iter().all(|a| a.from.is_empty()) {
+        return Cow::Borrowed(p);
+    }
+    let mut expanded = p.clone();
+    for activity in expanded.activities.iter_mut().filter(|a| !a.from.is_empty()) {
+        *activity = templates::expand(activity, file, files, aliases, diagnostics);
+    }
+    Cow::Owned(expanded)
 }
 
 /// Reports each name that appears twice in `names`, pointing at both places.
