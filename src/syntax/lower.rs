@@ -593,26 +593,7 @@ impl Lowerer {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::or_expr => self.chain(pair, ExprKind::Or),
-            Rule::and_expr => self.chain(pair, ExprKind::And),
-            Rule::unary => {
-                let (mut nots, mut first_not) = (0usize, None);
-                let mut operand = None;
-                for part in pair.into_inner() {
-                    match part.as_rule() {
-                        Rule::not_op => {
-                            first_not = first_not.or_else(|| Some(self.span(&part)));
-                            nots += 1;
-                        }
-                        _ => operand = Some(part),
-                    }
-                }
-                let expr = self.expr(operand.expect("operand"));
-                // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
-                match first_not.filter(|_| nots % 2 == 1) {
-                    Some(first) => Expr { span: first.to(expr.span), kind: ExprKind::Not(Box::new(expr)) },
-                    None => expr,
-                }
-            }
+            Rule::and_expr => self.and_expr(pair),
             Rule::comparison => {
                 let mut parts = pair.into_inner();
                 let left = self.expr(parts.next().expect("operand"));
@@ -635,6 +616,35 @@ impl Lowerer {
             Rule::list_expr => Expr { kind: ExprKind::List(pair.into_inner().map(|e| self.expr(e)).collect()), span },
             Rule::path => Expr { kind: ExprKind::Path(self.idents(pair.into_inner())), span },
             other => presume_unreachable(other),
+        }
+    }
+
+    /// `a && !b`: `unary` is silent, so the pairs are each operand's `!`s, then the operand.
+    fn and_expr(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let (mut first, mut items) = (None, Vec::new());
+        let (mut nots, mut first_not) = (0usize, None);
+        for part in pair.into_inner() {
+            if part.as_rule() == Rule::not_op {
+                first_not = first_not.or_else(|| Some(self.span(&part)));
+                nots += 1;
+                continue;
+            }
+            let operand = self.expr(part);
+            // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
+            let operand = match first_not.take().filter(|_| nots % 2 == 1) {
+                Some(not) => Expr { span: not.to(operand.span), kind: ExprKind::Not(Box::new(operand)) },
+                None => operand,
+            };
+            nots = 0;
+            match first.take() {
+                None if items.is_empty() => first = Some(operand),
+                earlier => items.extend(earlier.into_iter().chain([operand])),
+            }
+        }
+        match first {
+            Some(only) => only,
+            None => Expr { kind: ExprKind::And(items), span },
         }
     }
 
