@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::source::{SourceMap, Span};
 use indexmap::IndexMap;
+use std::borrow::Cow;
 
 /// The source of the standard policies, which `policies NAME` may name without declaring them.
 pub fn standard_policies() -> &'static str {
@@ -40,12 +41,12 @@ pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic
         let policies = policy::collect(file, &mut diagnostics);
         let first_process = model.processes.len();
         let is_module = sources.files().get(index).is_some_and(|f| f.module);
-        let expanded: Vec<ast::Process> = if is_module {
+        let expanded: Vec<Cow<ast::Process>> = if is_module {
             Vec::new()
         } else {
             file.processes.iter().map(|p| expand(p, index, files, &aliases, &mut diagnostics)).collect()
         };
-        for process in &expanded {
+        for process in expanded.iter().map(|p| p.as_ref()) {
             if let Some(first) = seen.get(process.name.name.as_str()) {
                 diagnostics.push(errors::duplicate("process", &process.name.name, process.name.span, *first));
                 continue;
@@ -63,16 +64,20 @@ pub fn check(files: &[ast::File], sources: &SourceMap) -> (Model, Vec<Diagnostic
     (model, diagnostics)
 }
 
-/// The process with every activity's templates expanded.
-fn expand(
-    p: &ast::Process,
+/// The process with every activity's templates expanded; the process itself (no copy) when
+/// no activity starts from a template.
+fn expand<'a>(
+    p: &'a ast::Process,
     file: usize,
     files: &[ast::File],
     aliases: &templates::Aliases,
     diagnostics: &mut Vec<Diagnostic>,
-) -> ast::Process {
+) -> Cow<'a, ast::Process> {
+    if p.uses.is_empty() && p.activities.iter().all(|a| a.from.is_empty()) {
+        return Cow::Borrowed(p);
+    }
     let activities = templates::expand_process(p, file, files, aliases, diagnostics);
-    ast::Process { activities, uses: Vec::new(), ..p.clone() }
+    Cow::Owned(ast::Process { activities, uses: Vec::new(), ..p.clone() })
 }
 
 /// Reports each name that appears twice in `names`, pointing at both places.

@@ -45,6 +45,11 @@ impl Compilation {
 
 /// Parses and checks every file, then checks what each of `targets` can express.
 pub fn analyze(sources: &SourceMap, targets: &[Target]) -> Compilation {
+    analyze_planned(sources, targets).0
+}
+
+/// [`analyze`], also returning the GitLab plans its capability check made, for the emitter.
+fn analyze_planned(sources: &SourceMap, targets: &[Target]) -> (Compilation, Option<emit::gitlab::Plans>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let mut syntax_ok = true;
@@ -55,17 +60,22 @@ pub fn analyze(sources: &SourceMap, targets: &[Target]) -> Compilation {
         files.push(file);
     }
     let (model, errors) = check::check(&files, sources);
+    drop(files);
     diagnostics.extend(errors);
+    let mut gitlab = None;
     if syntax_ok && !diagnostics.iter().any(Diagnostic::is_error) {
         for target in targets {
             diagnostics.extend(match target {
                 Target::Github => emit::github::capabilities(&model),
-                Target::Gitlab => emit::gitlab::capabilities(&model),
+                Target::Gitlab => {
+                    let plans = gitlab.insert(emit::gitlab::Plans::new(&model));
+                    emit::gitlab::capabilities(&model, plans)
+                }
             });
         }
     }
     diagnostic::sort(&mut diagnostics);
-    Compilation { model: Some(model), outputs: Vec::new(), diagnostics }
+    (Compilation { model: Some(model), outputs: Vec::new(), diagnostics }, gitlab)
 }
 
 /// [`analyze`], then emit the files of each target when there is no error.
@@ -75,7 +85,7 @@ pub fn compile(sources: &SourceMap, targets: &[Target]) -> Compilation {
 
 /// [`compile`], with GitHub actions pinned to the commits in `pins`.
 pub fn compile_pinned(sources: &SourceMap, targets: &[Target], pins: &pins::Pins) -> Compilation {
-    let mut compilation = analyze(sources, targets);
+    let (mut compilation, gitlab) = analyze_planned(sources, targets);
     let Some(model) = compilation.model.as_ref().filter(|_| !compilation.has_errors()) else {
         return compilation;
     };
@@ -86,7 +96,10 @@ pub fn compile_pinned(sources: &SourceMap, targets: &[Target], pins: &pins::Pins
     for target in targets {
         match target {
             Target::Github => outputs.extend(emit::github::emit(model, sources, pins)),
-            Target::Gitlab => outputs.push(emit::gitlab::emit(model, sources)),
+            Target::Gitlab => {
+                let plans = gitlab.as_ref().expect("`analyze_planned` plans GitLab when there is no error");
+                outputs.push(emit::gitlab::emit(model, plans, sources));
+            }
         }
     }
     outputs.extend(emit::codeowners::emit(model, sources, targets));

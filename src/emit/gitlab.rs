@@ -69,13 +69,23 @@ const RESERVED: &[&str] = &[
     "types",
 ];
 
+/// The job names and inherited conditions of every process, planned once for both
+/// [`capabilities`] and [`emit`].
+pub struct Plans(Vec<upstream::Plan>);
+
+impl Plans {
+    pub fn new(model: &Model) -> Plans {
+        let several = model.processes.len() > 1;
+        Plans(model.processes.iter().map(|p| upstream::Plan::new(p, several)).collect())
+    }
+}
+
 /// What GitLab cannot express, reported before emitting.
-pub fn capabilities(model: &Model) -> Vec<Diagnostic> {
+pub fn capabilities(model: &Model, plans: &Plans) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let several = model.processes.len() > 1;
-    for process in &model.processes {
-        let plan = upstream::Plan::new(process, several);
-        out.extend(colliding_names(process, &plan));
+    for (process, plan) in model.processes.iter().zip(&plans.0) {
+        out.extend(colliding_names(process, plan));
         for (i, a) in process.activities.iter().enumerate() {
             out.extend(super::guard::warnings(model, process, a, "gitlab"));
             out.extend(quorum_warning(model, process, a));
@@ -228,8 +238,8 @@ fn quorum_warning(model: &Model, p: &Process, a: &Activity) -> Option<Diagnostic
     Some(d)
 }
 
-/// The one `.gitlab-ci.yml`. The model must have passed [`capabilities`].
-pub fn emit(model: &Model, sources: &SourceMap) -> Output {
+/// The one `.gitlab-ci.yml`. The model must have passed [`capabilities`] with these `plans`.
+pub fn emit(model: &Model, plans: &Plans, sources: &SourceMap) -> Output {
     let several = model.processes.len() > 1;
     let mut doc = Yaml::map();
     // `on any` admits every pipeline: the union of the triggers is then no `workflow:` at all.
@@ -249,13 +259,12 @@ pub fn emit(model: &Model, sources: &SourceMap) -> Output {
             (key, _) => doc.insert(key, data(&entry.value)),
         }
     }
-    for process in &model.processes {
-        let plan = upstream::Plan::new(process, several);
+    for (process, plan) in model.processes.iter().zip(&plans.0) {
         for (i, jobs) in plan.jobs.iter().enumerate() {
             for (leg, name) in jobs {
                 // Job names are unique (checked in `capabilities`): append without a key search.
                 if let Yaml::Map(entries) = &mut doc {
-                    entries.push((name.clone(), job(model, process, &plan, i, leg, several)));
+                    entries.push((name.clone(), job(model, process, plan, i, leg, several)));
                 }
             }
         }

@@ -64,7 +64,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         target_block | kw_github | kw_gitlab => "a `github` or `gitlab` block",
         tv_entries | tv_entry => "`key: value`",
         tv_value | tv_map | tv_list | bare_word | value | literal_list => "a value",
-        expr | or_expr | and_expr | unary | comparison | call | list_expr | not_op => "an expression",
+        or_expr | and_expr | comparison | call | list_expr | not_op => "an expression",
         cmp_op => "`==` or `!=`",
         string_list => "a list of strings",
         literal | kw_true | kw_false | kw_null => "a value",

@@ -128,15 +128,16 @@ impl Lowerer {
 
     fn string(&mut self, pair: P) -> Str {
         let span = self.span(&pair);
-        let literal = pair.into_inner().next().expect("string has one inner pair");
-        let decoded = match literal.as_rule() {
-            Rule::triple_string => strings::triple(literal.as_str()),
-            _ => strings::plain(literal.as_str()),
+        let literal = pair.as_str();
+        // Only a `"""` string starts with three quotes (a plain `""` is empty and ends there).
+        let decoded = match literal.starts_with("\"\"\"") {
+            true => strings::triple(literal),
+            false => strings::plain(literal),
         };
         let value = decoded.unwrap_or_else(|bad| {
             let start = span.start as usize;
             let bad_span = Span::new(self.file, start + bad.start, start + bad.end);
-            let text = &literal.as_str()[bad.start.min(literal.as_str().len())..bad.end.min(literal.as_str().len())];
+            let text = &literal[bad.start.min(literal.len())..bad.end.min(literal.len())];
             self.diagnostics.push(errors::bad_escape(bad_span, text));
             String::new()
         });
@@ -619,19 +620,8 @@ impl Lowerer {
     fn expr(&mut self, pair: P) -> Expr {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr => self.expr(pair.into_inner().next().expect("or_expr")),
             Rule::or_expr => self.chain(pair, ExprKind::Or),
-            Rule::and_expr => self.chain(pair, ExprKind::And),
-            Rule::unary => {
-                let parts: Vec<P> = pair.into_inner().collect();
-                let (nots, rest) = parts.split_at(parts.len() - 1);
-                let expr = self.expr(rest[0].clone());
-                // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
-                match nots.first().filter(|_| nots.len() % 2 == 1) {
-                    Some(first) => Expr { span: self.span(first).to(expr.span), kind: ExprKind::Not(Box::new(expr)) },
-                    None => expr,
-                }
-            }
+            Rule::and_expr => self.and_expr(pair),
             Rule::comparison => {
                 let mut parts = pair.into_inner();
                 let left = self.expr(parts.next().expect("operand"));
@@ -657,6 +647,35 @@ impl Lowerer {
         }
     }
 
+    /// `a && !b`: `unary` is silent, so the pairs are each operand's `!`s, then the operand.
+    fn and_expr(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let (mut first, mut items) = (None, Vec::new());
+        let (mut nots, mut first_not) = (0usize, None);
+        for part in pair.into_inner() {
+            if part.as_rule() == Rule::not_op {
+                first_not = first_not.or_else(|| Some(self.span(&part)));
+                nots += 1;
+                continue;
+            }
+            let operand = self.expr(part);
+            // `!!x` is `x`: collapsing keeps the tree shallow however many `!` there are.
+            let operand = match first_not.take().filter(|_| nots % 2 == 1) {
+                Some(not) => Expr { span: not.to(operand.span), kind: ExprKind::Not(Box::new(operand)) },
+                None => operand,
+            };
+            nots = 0;
+            match first.take() {
+                None if items.is_empty() => first = Some(operand),
+                earlier => items.extend(earlier.into_iter().chain([operand])),
+            }
+        }
+        match first {
+            Some(only) => only,
+            None => Expr { kind: ExprKind::And(items), span },
+        }
+    }
+
     fn literal_expr(&mut self, pair: P) -> Expr {
         let value = self.literal(pair);
         Expr { kind: ExprKind::Literal(value.kind), span: value.span }
@@ -664,10 +683,11 @@ impl Lowerer {
 
     fn chain(&mut self, pair: P, build: fn(Vec<Expr>) -> ExprKind) -> Expr {
         let span = self.span(&pair);
-        let mut items: Vec<Expr> = pair.into_inner().map(|p| self.expr(p)).collect();
-        if items.len() == 1 {
-            return items.pop().expect("one item");
-        }
+        let mut parts = pair.into_inner();
+        let first = self.expr(parts.next().expect("operand"));
+        let Some(second) = parts.next() else { return first };
+        let mut items = vec![first, self.expr(second)];
+        items.extend(parts.map(|p| self.expr(p)));
         Expr { kind: build(items), span }
     }
 }

@@ -36,10 +36,16 @@ pub fn triple(literal: &str) -> Result<String, BadEscape> {
             out.push('\n');
         }
     }
+    if !out.contains('\\') {
+        return Ok(out);
+    }
     unescape(&out, 3).map_err(|_| BadEscape { start: 0, end: literal.len() })
 }
 
 fn unescape(text: &str, offset: usize) -> Result<String, BadEscape> {
+    if !text.contains('\\') {
+        return Ok(text.to_owned());
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {

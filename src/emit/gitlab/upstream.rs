@@ -22,12 +22,14 @@ pub struct Plan {
 impl Plan {
     /// `several`: the file holds more than one process, so job names carry the process's.
     pub fn new(p: &Process, several: bool) -> Plan {
-        let mut parts: Vec<Option<Vec<Expr>>> = vec![None; p.activities.len()];
+        let mut parts: Vec<Option<Vec<Conjunct>>> = vec![None; p.activities.len()];
         for i in dependencies_first(p) {
             collect(p, i, &mut parts);
         }
-        let effective: Vec<Option<Expr>> =
-            parts.into_iter().map(|parts| conjunction(parts.unwrap_or_default())).collect();
+        let effective: Vec<Option<Expr>> = parts
+            .into_iter()
+            .map(|parts| conjunction(parts.unwrap_or_default().into_iter().map(|c| c.expr).collect()))
+            .collect();
         let jobs = p.activities.iter().zip(&effective).map(|(a, e)| jobs(p, a, e.as_ref(), several)).collect();
         Plan { effective, jobs }
     }
@@ -71,23 +73,39 @@ fn dependencies_first(p: &Process) -> Vec<usize> {
     order
 }
 
+/// One part of an activity's effective condition.
+#[derive(Clone)]
+struct Conjunct {
+    expr: Expr,
+    /// The part written out: equal parts from different activities have different spans.
+    key: String,
+    /// Activities that need this one inherit the part (it reads no matrix value or status).
+    inherited: bool,
+}
+
 /// Fills `parts[i]`: the activity's own condition and (without a status function) the
 /// parts of everything it needs, each distinct conjunct once. Needs are filled first.
-fn collect(p: &Process, i: usize, parts: &mut [Option<Vec<Expr>>]) {
+/// Each part is written out once, when it is an activity's own condition.
+fn collect(p: &Process, i: usize, parts: &mut [Option<Vec<Conjunct>>]) {
     let a = &p.activities[i];
-    let mut mine: Vec<Expr> = a.condition.iter().cloned().collect();
+    let own = a.condition.as_ref().map(|c| Conjunct {
+        key: c.to_string(),
+        // Upstream matrix and status conditions differ per leg or run; the job needs every leg anyway.
+        inherited: !(c.reads_matrix() || c.has_status()),
+        expr: c.clone(),
+    });
+    let mut mine: Vec<Conjunct> = Vec::new();
     if !a.condition.as_ref().is_some_and(Expr::has_status) {
-        let mut seen: HashSet<String> = mine.iter().map(ToString::to_string).collect();
+        let mut seen: HashSet<&str> = own.iter().map(|c| c.key.as_str()).collect();
         for dep in a.needs.iter().filter_map(|n| p.index.get(n).copied()) {
-            // Upstream matrix and status conditions differ per leg or run; the job needs every leg anyway.
-            let inherited = parts[dep].iter().flatten().filter(|c| !(c.reads_matrix() || c.has_status()));
-            for c in inherited {
-                if seen.insert(c.to_string()) {
+            for c in parts[dep].iter().flatten().filter(|c| c.inherited) {
+                if seen.insert(&c.key) {
                     mine.push(c.clone());
                 }
             }
         }
     }
+    mine.splice(0..0, own);
     parts[i] = Some(mine);
 }
 
