@@ -41,7 +41,7 @@ fn block_name(a: &Activity) -> Option<Diagnostic> {
     let entry = a.gitlab.iter().find(|e| e.key == "name")?;
     let fine = match &entry.value {
         crate::model::Data::Str(s) => {
-            !s.trim().is_empty() && !s.starts_with('.') && !RESERVED.contains(&s.as_str()) && !s.contains('\n')
+            !s.trim().is_empty() && !s.starts_with('.') && !GLOBAL_KEYS.contains(&s.as_str()) && !s.contains('\n')
         }
         _ => false,
     };
@@ -53,8 +53,8 @@ fn block_name(a: &Activity) -> Option<Diagnostic> {
     (!fine).then(|| errors::cannot_express("gitlab", &shown, entry.span, help))
 }
 
-/// Top-level keys of a `.gitlab-ci.yml` that are not jobs.
-const RESERVED: &[&str] = &[
+/// Top-level keys of a `.gitlab-ci.yml` that are not jobs (`types`: the old name of `stages`).
+pub const GLOBAL_KEYS: &[&str] = &[
     "default",
     "include",
     "stages",

@@ -9,27 +9,12 @@ pub mod job;
 pub mod resolve;
 
 use super::flow::{Flow, Value};
+use super::probe::{accepts, Level};
 use super::yaml::Node;
 use super::{Fallback, FallbackKind, Report};
-
-/// Top-level keys that are not jobs.
-pub const GLOBAL_KEYS: &[&str] = &[
-    "default",
-    "include",
-    "stages",
-    "variables",
-    "workflow",
-    "image",
-    "services",
-    "cache",
-    "before_script",
-    "after_script",
-    "spec",
-    "pages:deploy",
-];
-
-use super::probe::{accepts, Level};
 use crate::ast::Target;
+/// Top-level keys that are not jobs.
+pub use crate::emit::gitlab::GLOBAL_KEYS;
 
 pub(super) struct Ctx {
     pub report: Report,
