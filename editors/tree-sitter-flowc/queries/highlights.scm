@@ -218,7 +218,7 @@
 
 (trigger
   event: (identifier) @constant.builtin
-  (#any-of? @constant.builtin "push" "pull_request" "schedule" "manual"))
+  (#any-of? @constant.builtin "push" "pull_request" "schedule" "manual" "any"))
 
 (trigger_argument
   name: (identifier) @variable.parameter)

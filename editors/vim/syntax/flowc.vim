@@ -79,7 +79,9 @@ syn keyword flowcStatement user team image step checkout uses timeout retry allo
 syn keyword flowcStatement include exclude
 syn keyword flowcRepeat after nextgroup=flowcActivityRef skipwhite
 syn keyword flowcConditional when
-syn keyword flowcTrigger on
+syn keyword flowcTrigger on nextgroup=flowcAnyTrigger skipwhite
+" `on any`: every pipeline GitLab starts (a trigger, not an event `event ==` can test).
+syn keyword flowcAnyTrigger contained any
 syn keyword flowcType string boolean number
 syn match   flowcType "\<choice\ze\s*\["
 syn match   flowcStatement "\<\%(github\|gitlab\)\ze\s\+step\>"
@@ -256,6 +258,7 @@ hi def link flowcModuleName       Identifier
 hi def link flowcStorageClass     StorageClass
 hi def link flowcTemplateName     Function
 hi def link flowcFrom             Statement
+hi def link flowcAnyTrigger       Constant
 hi def link flowcUseAs            Include
 hi def link flowcModuleRef        Identifier
 hi def link flowcTemplateDot      Delimiter
