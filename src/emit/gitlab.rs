@@ -14,7 +14,7 @@ use super::{header, insert_some, source_names, strings, Output};
 use crate::check::errors;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Activity, AllowFailure, Combo, EnvVar, Expr, ExprKind, InputType, Model, Process, Runner, StepKind, Target,
+    Activity, AllowFailure, Combo, EnvVar, ExprKind, InputType, Model, Process, Runner, StepKind, Target,
 };
 use crate::source::SourceMap;
 
@@ -110,14 +110,9 @@ pub fn capabilities(model: &Model, plans: &Plans) -> Vec<Diagnostic> {
             }
             out.extend(block_conditions(a, plan.effective[i].is_some(), several));
             out.extend(block_name(a));
-            if let Some(condition) = &plan.effective[i] {
-                let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
-                for leg in legs {
-                    if let Err(u) = rules::translate(condition, &leg) {
-                        out.push(errors::cannot_express("gitlab", &u.what, u.span, u.help));
-                        break;
-                    }
-                }
+            // The first leg whose condition cannot be written (such legs are kept as jobs).
+            if let Some(u) = plan.jobs[i].iter().find_map(|j| j.rule.as_ref().and_then(|r| r.as_ref().err())) {
+                out.push(errors::cannot_express("gitlab", &u.what, u.span, u.help.as_str()));
             }
         }
     }
@@ -261,10 +256,10 @@ pub fn emit(model: &Model, plans: &Plans, sources: &SourceMap) -> Output {
     }
     for (process, plan) in model.processes.iter().zip(&plans.0) {
         for (i, jobs) in plan.jobs.iter().enumerate() {
-            for (leg, name) in jobs {
+            for j in jobs {
                 // Job names are unique (checked in `capabilities`): append without a key search.
                 if let Yaml::Map(entries) = &mut doc {
-                    entries.push((name.clone(), job(model, process, plan, i, leg, several)));
+                    entries.push((j.name.clone(), job(model, process, plan, i, j, several)));
                 }
             }
         }
@@ -364,8 +359,9 @@ fn input_variable(input: &crate::model::Input) -> (String, Yaml) {
     (input.name.clone(), m)
 }
 
-fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Combo, several: bool) -> Yaml {
+fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, j: &upstream::Job, several: bool) -> Yaml {
     let a = &p.activities[index];
+    let leg = &j.leg;
     let mut job = Yaml::map();
     insert_some(&mut job, "image", a.image.as_deref().map(Yaml::str));
     let tags = tags(a, leg);
@@ -393,7 +389,11 @@ fn job(model: &Model, p: &Process, plan: &upstream::Plan, index: usize, leg: &Co
         job.insert("needs", Yaml::Seq(needs.collect()));
     }
     let manual = a.approval.is_some();
-    if let Some(rules) = job_rules(p, plan.effective[index].as_ref(), leg, several, manual) {
+    let rule = j
+        .rule
+        .as_ref()
+        .map(|r| r.as_ref().unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through")));
+    if let Some(rules) = job_rules(p, rule, several, manual) {
         job.insert("rules", rules);
     }
     let mut variables = variables(p, a, leg);
@@ -469,10 +469,7 @@ fn tags(a: &Activity, leg: &Combo) -> Vec<String> {
 }
 
 /// The job's rules, or `None` when the workflow rules alone decide.
-fn job_rules(p: &Process, effective: Option<&Expr>, leg: &Combo, several: bool, manual: bool) -> Option<Yaml> {
-    let condition = effective.map(|c| {
-        rules::translate(c, leg).unwrap_or_else(|_| panic!("capabilities() let an untranslatable condition through"))
-    });
+fn job_rules(p: &Process, condition: Option<&rules::Rule>, several: bool, manual: bool) -> Option<Yaml> {
     if condition.is_none() && !manual && !several {
         return None;
     }

@@ -15,8 +15,17 @@ use std::collections::HashSet;
 pub struct Plan {
     /// The condition under which the activity runs at all (`None`: always).
     pub effective: Vec<Option<Expr>>,
-    /// The matrix legs that can run, and the job name of each.
-    pub jobs: Vec<Vec<(Combo, String)>>,
+    /// The matrix legs that can run, each with its job name and translated condition.
+    pub jobs: Vec<Vec<Job>>,
+}
+
+/// One job of an activity: a matrix leg its condition does not rule out.
+pub struct Job {
+    pub leg: Combo,
+    pub name: String,
+    /// The effective condition translated for this leg, once for both `capabilities` (the
+    /// error) and `emit` (the rule); `None` when the activity runs always.
+    pub rule: Option<Result<rules::Rule, rules::Unsupported>>,
 }
 
 impl Plan {
@@ -36,7 +45,7 @@ impl Plan {
 
     /// The job names of the activity at `index`.
     pub fn names(&self, index: usize) -> impl Iterator<Item = &str> {
-        self.jobs[index].iter().map(|(_, name)| name.as_str())
+        self.jobs[index].iter().map(|j| j.name.as_str())
     }
 
     /// True when the job of `dep` may be missing from a pipeline in which `a` exists.
@@ -121,17 +130,21 @@ fn conjunction(mut parts: Vec<Expr>) -> Option<Expr> {
 }
 
 /// The legs of an activity that its condition does not rule out, each with its job name.
-fn jobs(p: &Process, a: &Activity, condition: Option<&Expr>, several: bool) -> Vec<(Combo, String)> {
+/// A leg whose condition cannot be translated is kept: `capabilities` reports it.
+fn jobs(p: &Process, a: &Activity, condition: Option<&Expr>, several: bool) -> Vec<Job> {
     let legs = a.matrix.as_ref().map_or_else(|| vec![Vec::new()], |m| m.legs());
     let base = super::job_name(p, a, several);
     legs.into_iter()
-        .filter(|leg| condition.is_none_or(|c| rules::translate(c, leg).map_or(true, |r| r.possible)))
-        .map(|leg| {
+        .filter_map(|leg| {
+            let rule = condition.map(|c| rules::translate(c, &leg));
+            if matches!(rule, Some(Ok(rules::Rule { possible: false, .. }))) {
+                return None;
+            }
             let name = match leg.is_empty() {
                 true => base.clone(),
                 false => format!("{base}:{}", leg.iter().map(|(_, v)| v.to_text()).collect::<Vec<_>>().join("-")),
             };
-            (leg, name)
+            Some(Job { leg, name, rule })
         })
         .collect()
 }
