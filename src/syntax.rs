@@ -14,8 +14,10 @@ use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 use pest::Parser as _;
 
+// pest_derive tries the path against the crate root before `src/`: `../grammar` would pick up
+// a `grammar/` folder beside the checkout first.
 #[derive(pest_derive::Parser)]
-#[grammar = "../grammar/flowc.pest"]
+#[grammar = "grammar/flowc.pest"]
 struct FlowParser;
 
 /// Deepest nesting of brackets the parser accepts; deeper input gets an error, not a stack overflow.
