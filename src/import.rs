@@ -87,6 +87,12 @@ pub struct Imported {
 #[derive(Debug, Default, Clone)]
 pub struct Report {
     pub fallbacks: Vec<Fallback>,
+    pub counts: Counts,
+}
+
+/// How many jobs and steps an import (or a set of them) wrote in the language's own constructs.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Counts {
     /// Jobs in the input, and those expressed without a target block and without loss.
     pub jobs: usize,
     pub jobs_plain: usize,
@@ -98,6 +104,17 @@ pub struct Report {
     /// Steps written as a plain `step`: no settings block, no `github`/`gitlab` marker, and
     /// nothing dropped. A marker counts as target-specific: the step exists on one target only.
     pub steps_portable: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: &Counts) {
+        self.jobs += other.jobs;
+        self.jobs_plain += other.jobs_plain;
+        self.jobs_without_blocks += other.jobs_without_blocks;
+        self.steps += other.steps;
+        self.steps_plain += other.steps_plain;
+        self.steps_portable += other.steps_portable;
+    }
 }
 
 impl Report {
@@ -154,10 +171,7 @@ pub fn import(name: &str, text: &str, platform: Option<Platform>) -> Result<Impo
         }
         Platform::Gitlab => {
             let doc = gitlab::document(docs).ok_or("the file holds no YAML mapping")?;
-            let (flow, mut report, renames) = gitlab::import(&doc, &process, name);
-            // A script line is either a plain `step "..."` (counted in `steps_plain`) or
-            // dropped: the GitLab import writes no step settings and no step markers.
-            report.steps_portable = report.steps_plain;
+            let (flow, report, renames) = gitlab::import(&doc, &process, name);
             (flow, report, renames)
         }
     };

@@ -53,7 +53,12 @@ fn snapshot(path: &Path) -> String {
     let r = &imported.report;
     out.push_str(&format!(
         "jobs {}/{}, steps {}/{} without target blocks or losses; steps {}/{} without losses\n",
-        r.jobs_plain, r.jobs, r.steps_portable, r.steps, r.steps_plain, r.steps
+        r.counts.jobs_plain,
+        r.counts.jobs,
+        r.counts.steps_portable,
+        r.counts.steps,
+        r.counts.steps_plain,
+        r.counts.steps
     ));
     out.push_str("\n----- ROUND TRIP\n");
     if result.round_trip {

@@ -71,12 +71,12 @@ pub fn run(args: ImportArgs) -> u8 {
     let r = &imported.report;
     eprintln!(
         "imported {name}: {}/{} jobs and {}/{} steps without target blocks or losses ({}/{} steps without losses); {} fallback(s)",
-        r.jobs_plain,
-        r.jobs,
-        r.steps_portable,
-        r.steps,
-        r.steps_plain,
-        r.steps,
+        r.counts.jobs_plain,
+        r.counts.jobs,
+        r.counts.steps_portable,
+        r.counts.steps,
+        r.counts.steps_plain,
+        r.counts.steps,
         r.fallbacks.len()
     );
     match &args.output {
@@ -153,7 +153,7 @@ fn baseline_text(results: &[FileResult]) -> String {
     );
     out.push_str(&format!(
         "round_trips {}\njobs_plain {}\nsteps_plain {}\nsteps_portable {}\ncross_target {}\n",
-        f.round_trips, f.jobs_plain, f.steps_plain, f.steps_portable, f.cross_target
+        f.round_trips, f.counts.jobs_plain, f.counts.steps_plain, f.counts.steps_portable, f.cross_target
     ));
     for r in results.iter().filter(|r| r.round_trip) {
         out.push_str(&format!("round_trip {}\n", r.name));
@@ -168,9 +168,9 @@ fn check_baseline(text: &str, results: &[FileResult]) -> Vec<String> {
         let (key, value) = line.split_once(' ').unwrap_or((line, ""));
         let current = match key {
             "round_trips" => f.round_trips,
-            "jobs_plain" => f.jobs_plain,
-            "steps_plain" => f.steps_plain,
-            "steps_portable" => f.steps_portable,
+            "jobs_plain" => f.counts.jobs_plain,
+            "steps_plain" => f.counts.steps_plain,
+            "steps_portable" => f.counts.steps_portable,
             "cross_target" => f.cross_target,
             "round_trip" => {
                 if !results.iter().any(|r| r.name == value && r.round_trip) {

@@ -8,7 +8,7 @@
 
 use super::compare::{self, Difference};
 use super::yaml::{self, Node};
-use super::{import, FallbackKind, Platform};
+use super::{import, Counts, FallbackKind, Platform};
 use crate::ast::Target;
 use crate::source::SourceMap;
 use std::collections::BTreeMap;
@@ -20,13 +20,7 @@ pub struct FileResult {
     pub platform: Platform,
     /// Import, build and comparison all clean.
     pub round_trip: bool,
-    pub jobs: usize,
-    pub jobs_plain: usize,
-    pub jobs_without_blocks: usize,
-    pub steps: usize,
-    pub steps_plain: usize,
-    /// Steps with no settings block, no target marker and no loss.
-    pub steps_portable: usize,
+    pub counts: Counts,
     /// GitHub files: the `.flow` builds for GitLab without errors.
     pub cross_target: Option<bool>,
     /// Features dropped by the import (each once).
@@ -61,12 +55,7 @@ pub fn file(name: &str, text: &str) -> FileResult {
         name: name.to_string(),
         platform,
         round_trip: false,
-        jobs: 0,
-        jobs_plain: 0,
-        jobs_without_blocks: 0,
-        steps: 0,
-        steps_plain: 0,
-        steps_portable: 0,
+        counts: Counts::default(),
         cross_target: None,
         dropped: Vec::new(),
         blocks: Vec::new(),
@@ -82,9 +71,7 @@ pub fn file(name: &str, text: &str) -> FileResult {
         }
     };
     let report = &imported.report;
-    (r.jobs, r.jobs_plain, r.steps, r.steps_plain) = (report.jobs, report.jobs_plain, report.steps, report.steps_plain);
-    r.jobs_without_blocks = report.jobs_without_blocks;
-    r.steps_portable = report.steps_portable;
+    r.counts = report.counts;
     for f in &report.fallbacks {
         let list = if f.kind == FallbackKind::Dropped { &mut r.dropped } else { &mut r.blocks };
         if !list.contains(&f.feature) {
@@ -156,12 +143,7 @@ pub fn build(name: &str, text: &str, target: Target) -> Result<String, Vec<Strin
 pub struct Figures {
     pub files: usize,
     pub round_trips: usize,
-    pub jobs: usize,
-    pub jobs_plain: usize,
-    pub jobs_without_blocks: usize,
-    pub steps: usize,
-    pub steps_plain: usize,
-    pub steps_portable: usize,
+    pub counts: Counts,
     /// GitHub files, and those whose `.flow` also builds for GitLab.
     pub github_files: usize,
     pub cross_target: usize,
@@ -173,12 +155,7 @@ impl Figures {
         for r in results {
             f.files += 1;
             f.round_trips += usize::from(r.round_trip);
-            f.jobs += r.jobs;
-            f.jobs_plain += r.jobs_plain;
-            f.jobs_without_blocks += r.jobs_without_blocks;
-            f.steps += r.steps;
-            f.steps_plain += r.steps_plain;
-            f.steps_portable += r.steps_portable;
+            f.counts.add(&r.counts);
             if let Some(ok) = r.cross_target {
                 f.github_files += 1;
                 f.cross_target += usize::from(ok);
@@ -202,14 +179,14 @@ fn figures_line(label: &str, f: &Figures) -> String {
         f.round_trips,
         f.files,
         percent(f.round_trips, f.files),
-        f.jobs_plain,
-        f.jobs,
-        percent(f.jobs_plain, f.jobs),
-        percent(f.jobs_without_blocks, f.jobs),
-        f.steps_portable,
-        f.steps,
-        percent(f.steps_portable, f.steps),
-        percent(f.steps_plain, f.steps),
+        f.counts.jobs_plain,
+        f.counts.jobs,
+        percent(f.counts.jobs_plain, f.counts.jobs),
+        percent(f.counts.jobs_without_blocks, f.counts.jobs),
+        f.counts.steps_portable,
+        f.counts.steps,
+        percent(f.counts.steps_portable, f.counts.steps),
+        percent(f.counts.steps_plain, f.counts.steps),
     );
     if f.github_files > 0 {
         line.push_str(&format!(
@@ -236,12 +213,12 @@ pub fn render(results: &[FileResult], verbose: bool) -> String {
             r.name,
             r.platform.name(),
             if r.round_trip { "yes" } else { "no" },
-            r.jobs_plain,
-            r.jobs,
-            r.steps_portable,
-            r.steps,
-            r.steps_plain,
-            r.steps,
+            r.counts.jobs_plain,
+            r.counts.jobs,
+            r.counts.steps_portable,
+            r.counts.steps,
+            r.counts.steps_plain,
+            r.counts.steps,
             cross,
             causes.len()
         ));

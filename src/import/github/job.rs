@@ -126,11 +126,11 @@ pub fn import(id: &str, job: &Node, workflow_permissions: Option<&Node>, ctx: &m
     a.stmts.extend(tail);
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
     a.stmts.extend(body);
-    ctx.report.jobs += 1;
-    ctx.report.jobs_without_blocks += usize::from(a.github.is_empty() && a.gitlab.is_empty());
+    ctx.report.counts.jobs += 1;
+    ctx.report.counts.jobs_without_blocks += usize::from(a.github.is_empty() && a.gitlab.is_empty());
     let job_fallbacks = &ctx.report.fallbacks[before..];
     if a.github.is_empty() && !job_fallbacks.iter().any(|f| f.kind == FallbackKind::Dropped) {
-        ctx.report.jobs_plain += 1;
+        ctx.report.counts.jobs_plain += 1;
     }
     a
 }

@@ -76,10 +76,10 @@ pub fn import(steps: Option<&Node>, job_defaults: Option<&Node>, place: &str, ct
                 Some(step),
             ))),
         }
-        ctx.report.steps += 1;
+        ctx.report.counts.steps += 1;
         if !ctx.report.fallbacks[before..].iter().any(|f| f.kind == super::super::FallbackKind::Dropped) {
-            ctx.report.steps_plain += 1;
-            ctx.report.steps_portable += usize::from(plain_step);
+            ctx.report.counts.steps_plain += 1;
+            ctx.report.counts.steps_portable += usize::from(plain_step);
         }
     }
     out

@@ -112,10 +112,10 @@ pub fn import(job: &str, body: &Node, ctx: &mut Ctx) -> Activity {
     a.stmts = head;
     a.stmts.extend(notes.into_iter().map(Stmt::Comment));
     a.stmts.extend(steps);
-    ctx.report.jobs += 1;
-    ctx.report.jobs_without_blocks += usize::from(a.github.is_empty() && a.gitlab.is_empty());
+    ctx.report.counts.jobs += 1;
+    ctx.report.counts.jobs_without_blocks += usize::from(a.github.is_empty() && a.gitlab.is_empty());
     if a.gitlab.is_empty() && !ctx.report.fallbacks[before..].iter().any(|f| f.kind == FallbackKind::Dropped) {
-        ctx.report.jobs_plain += 1;
+        ctx.report.counts.jobs_plain += 1;
     }
     a
 }
@@ -195,10 +195,12 @@ fn script(value: &Node, place: &str, ctx: &mut Ctx, notes: &mut Vec<String>) -> 
     };
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        ctx.report.steps += 1;
+        ctx.report.counts.steps += 1;
         match line.scalar_text().filter(|t| !t.trim().is_empty() && !matches!(line, Node::Null)) {
             Some(text) => {
-                ctx.report.steps_plain += 1;
+                // A plain `step "..."`: the GitLab import writes no step settings or markers.
+                ctx.report.counts.steps_plain += 1;
+                ctx.report.counts.steps_portable += 1;
                 out.push(Stmt::Step { only: None, kind: Step::Run(text), name: None, github: Vec::new() });
             }
             None => notes.push(ctx.drop(
