@@ -185,22 +185,18 @@ fn invalid_utf8_is_refused_with_its_position() {
     }
 }
 
-/// Every `.flow` file under `dir`, relative to it, sorted.
-fn flow_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|x| x == "flow") {
-                found.push(path.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let entries = walkdir::WalkDir::new(dir).into_iter().map(Result::unwrap);
+    let files = entries.filter(|e| e.file_type().is_file());
+    let mut found: Vec<PathBuf> = files.map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf()).collect();
     found.sort();
     found
+}
+
+/// Every `.flow` file under `dir`, relative to it, sorted.
+fn flow_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|x| x == "flow")).collect()
 }
 
 /// A copy of the `.flow` files under `source` (a folder of the repository), each rewritten by `convert`.
@@ -462,20 +458,7 @@ fn is_root() -> bool {
 
 /// Every file under `dir` with its bytes.
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    files_under(dir).into_iter().map(|p| (p.clone(), std::fs::read(dir.join(&p)).unwrap())).collect()
 }
 
 #[test]

@@ -335,7 +335,7 @@ fn build_writes_the_files_of_the_chosen_target_only() {
             .output()
             .unwrap();
         assert!(run.status.success(), "{}", report(&run));
-        let mut written: Vec<String> = walkdir(dir.path()).into_iter().filter(|p| !p.ends_with(".flow")).collect();
+        let mut written: Vec<String> = files_under(dir.path()).into_iter().filter(|p| !p.ends_with(".flow")).collect();
         written.sort();
         assert_eq!(written, files, "--target {target}");
         let other = if target == "github" { "gitlab" } else { "github" };
@@ -356,18 +356,7 @@ fn build_writes_the_files_of_the_chosen_target_only() {
 }
 
 /// Files under `root`, relative and `/`-separated.
-fn walkdir(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out
+fn files_under(root: &Path) -> Vec<String> {
+    let entries = walkdir::WalkDir::new(root).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file());
+    entries.map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/")).collect()
 }
