@@ -134,3 +134,12 @@ mod tests {
         assert_eq!(sources.find("c.flow"), None);
     }
 }
+
+/// Why reading a source failed, in the words the CLI and the language server both use.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -2,7 +2,7 @@
 //! file's contents (binary, invalid UTF-8, too large) are diagnostics on that file (exit 1).
 
 use flowc::diagnostic::Diagnostic;
-use flowc::source::{SourceMap, Span};
+use flowc::source::{io_reason, SourceMap, Span};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -65,14 +65,6 @@ fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
 fn skipped(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name == "target" || name == "node_modules"
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// The name shown for a path: relative to the current directory when possible, `/`-separated.

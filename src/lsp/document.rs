@@ -17,7 +17,7 @@ use super::position::{Encoding, Lines};
 use crate::ast::{self, Target, Template};
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{io_reason, FileId, SourceMap, Span};
 use lsp_types::{Location, Position, Range, TextDocumentContentChangeEvent, TextDocumentPositionParams, Uri};
 use std::collections::HashMap;
 use std::io::Read;
@@ -160,15 +160,6 @@ fn read_module(dir: Option<&Path>, module: &str, open: &dyn Fn(&Path) -> Option<
         return Err("it is a binary file, not a .flow source".into());
     }
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
-}
-
-/// The reason an I/O operation failed, in the CLI's words.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// `a/b/../c` as `a/c`, without touching the file system (paths stay as the editor sees them).
