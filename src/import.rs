@@ -171,8 +171,7 @@ pub fn import(name: &str, text: &str, platform: Option<Platform>) -> Result<Impo
         }
         Platform::Gitlab => {
             let doc = gitlab::document(docs).ok_or("the file holds no YAML mapping")?;
-            let (flow, report, renames) = gitlab::import(&doc, &process, name);
-            (flow, report, renames)
+            gitlab::import(&doc, &process, name)
         }
     };
     Ok(Imported { flow: flow.print(), process, report, renames })
